@@ -26,4 +26,8 @@ await Promise.all(
     }),
   ),
 );
-console.log(`built ${Object.keys(entries).map((n) => `dist/${n}.mjs`).join(", ")}`);
+console.log(
+  `built ${Object.keys(entries)
+    .map((n) => `dist/${n}.mjs`)
+    .join(", ")}`,
+);

@@ -1,5 +1,5 @@
-import { CommanderError } from "commander";
 import type { Command } from "commander";
+import { CommanderError } from "commander";
 import { CliError, errorMessage } from "./errors.ts";
 
 /** Output sinks, injectable so tests can run commands in-process. */

@@ -17,10 +17,19 @@ export interface NodeMeta {
   readonly deprecated?: string;
 }
 
+/**
+ * Special string syntaxes checked when decoding, as Talos's Go types do when unmarshalling:
+ * `duration` is a Go `time.Duration` (`30s`, `1h30m`), `url` a Go `url.URL` (`https://host:6443`),
+ * `base64` a Go `[]byte` written as standard padded base64 (certificates and keys), `prefix` a Go
+ * `netip.Prefix` (`10.0.0.0/8`; empty allowed).
+ */
+export type StringFormat = "duration" | "url" | "base64" | "prefix";
+
 export interface StringSchema extends NodeMeta {
   readonly kind: "string";
-  /** Allowed values, if the field is an enumeration. */
+  /** Allowed values, if the field is an enumeration checked at decode time (Go `UnmarshalText` enums). */
   readonly enum?: readonly string[];
+  readonly format?: StringFormat;
 }
 export interface BoolSchema extends NodeMeta {
   readonly kind: "bool";
@@ -28,6 +37,8 @@ export interface BoolSchema extends NodeMeta {
 export interface IntSchema extends NodeMeta {
   readonly kind: "int";
   readonly min?: number;
+  /** Upper bound of the Go integer type (`uint8` 255, `uint16` 65535, ...). */
+  readonly max?: number;
   /** File modes: accept Go-style octal literals (`0644`, `0o644`). */
   readonly octal?: boolean;
 }
@@ -37,11 +48,19 @@ export interface FloatSchema extends NodeMeta {
 /** Free-form YAML (Talos `Unstructured` and `map[string]any` fields). Merged deeply. */
 export interface AnySchema extends NodeMeta {
   readonly kind: "any";
+  /** Go `Unstructured`: the value must be a YAML mapping. */
+  readonly mapping?: boolean;
+  /** Whole-value replace on merge (Talos `merge:"replace"` on an `Unstructured` field). */
+  readonly replace?: boolean;
 }
+/** Decode-time syntax checks of scalar unions: a port or `lo-hi` range, a byte size (`100 MB` or bytes). */
+export type ScalarFormat = "port-range" | "byte-size";
+
 /** A value that may be one of several scalar kinds (e.g. a port given as `80` or `"80-90"`). */
 export interface ScalarUnionSchema extends NodeMeta {
   readonly kind: "scalar";
   readonly accepts: readonly ("string" | "int" | "bool")[];
+  readonly format?: ScalarFormat;
 }
 
 /** How a list merges under a strategic-merge patch. */
@@ -113,12 +132,26 @@ export type Infer<S> = S extends StringSchema
 
 type Meta = NodeMeta;
 
-export const str = (meta: Meta & { enum?: readonly string[] } = {}): StringSchema => ({ kind: "string", ...meta });
+export const str = (meta: Meta & { enum?: readonly string[]; format?: StringFormat } = {}): StringSchema => ({
+  kind: "string",
+  ...meta,
+});
+/** A Go `time.Duration` written as a string (`30s`, `1h0m0s`). */
+export const duration = (meta: Meta = {}): StringSchema => ({ kind: "string", format: "duration", ...meta });
 export const bool = (meta: Meta = {}): BoolSchema => ({ kind: "bool", ...meta });
-export const int = (meta: Meta & { min?: number; octal?: boolean } = {}): IntSchema => ({ kind: "int", ...meta });
+export const int = (meta: Meta & { min?: number; max?: number; octal?: boolean } = {}): IntSchema => ({
+  kind: "int",
+  ...meta,
+});
 export const float = (meta: Meta = {}): FloatSchema => ({ kind: "float", ...meta });
-export const any = (meta: Meta = {}): AnySchema => ({ kind: "any", ...meta });
-export const scalar = (accepts: ScalarUnionSchema["accepts"], meta: Meta = {}): ScalarUnionSchema => ({
+export const any = (meta: Meta & { mapping?: boolean; replace?: boolean } = {}): AnySchema => ({
+  kind: "any",
+  ...meta,
+});
+export const scalar = (
+  accepts: ScalarUnionSchema["accepts"],
+  meta: Meta & { format?: ScalarFormat } = {},
+): ScalarUnionSchema => ({
   kind: "scalar",
   accepts,
   ...meta,

@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Installs what this checkout needs on a fresh Debian machine: system packages (as root, with apt-get)
+# and the npm workspace (which brings the pinned Node 24 runtime). Safe to run again.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+# openssl: tests verify our certificates with it; tmux: terminal UI tests.
+packages=(openssl tmux)
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ "${#missing[@]}" -gt 0 ]; then
+  if [ "$(id -u)" -ne 0 ]; then
+    echo "missing Debian packages: ${missing[*]} (run as root or install them with apt-get)" >&2
+    exit 1
+  fi
+  echo "installing Debian packages: ${missing[*]}"
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
+
+if [ ! -x node_modules/node/bin/node ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  npm ci --no-audit --no-fund --loglevel=error
+fi
