@@ -58,6 +58,38 @@ describe("talosctl validate", () => {
     );
   });
 
+  it("names the field and the expectation for a bad CIDR, a wrong type and a malformed endpoint", async () => {
+    const good = await readFile(join(testdata, "controlplane.yaml"), "utf8");
+    const cases: [string, string, string, RegExp][] = [
+      [
+        "cidr.yaml",
+        "- 10.244.0.0/16",
+        "- 10.244.0.0/33",
+        /\* cluster\.network\.podSubnets\[0\]: pod subnet "10\.244\.0\.0\/33" is not a valid CIDR/,
+      ],
+      [
+        "type.yaml",
+        "debug: false",
+        "debug: maybe",
+        /\* debug: expected bool \(true or false\), got string "maybe" \(line \d+:\d+\)/,
+      ],
+      [
+        "endpoint.yaml",
+        "endpoint: https://",
+        'endpoint: "https://[::1:6443" # ',
+        /\* cluster\.controlPlane\.endpoint: invalid URL: parse "https:\/\/\[::1:6443": missing '\]' in host/,
+      ],
+    ];
+    for (const [file, from, to, message] of cases) {
+      assert.ok(good.includes(from), `fixture lacks ${from}`);
+      await writeFile(join(dir.path, file), good.replace(from, to));
+      const r = await runTalosctl(["validate", "-c", file, "-m", "metal"], { cwd: dir.path });
+      assert.equal(r.code, 1, file);
+      assert.match(r.stderr, new RegExp(`^error: ${file.replace(".", "\\.")}: invalid configuration`));
+      assert.match(r.stderr, message);
+    }
+  });
+
   it("prints warnings, and --strict turns them into errors", async () => {
     const text = await readFile(join(testdata, "worker.yaml"), "utf8");
     await writeFile(join(dir.path, "join.yaml"), text.replace("type: worker", "type: join"));

@@ -2,6 +2,7 @@
 
 export { decodeTalosConfig } from "./decode-talos-config.ts";
 export { compareGoYamlKeys, encodeTalosConfig } from "./encode-talos-config.ts";
+export { type GenerateTalosConfigOptions, generateTalosConfig } from "./generate-talos-config.ts";
 export { type ContextRename, formatRename, type MergeResult, mergeTalosConfig } from "./merge-talos-config.ts";
 export { joinHostPort, normalizeEndpoint, normalizeEndpoints, reduceUrlToAddress } from "./normalize-endpoint.ts";
 export {

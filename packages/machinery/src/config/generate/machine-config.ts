@@ -19,12 +19,25 @@ export type GeneratedMachineType = "controlplane" | "worker" | "init";
 
 type Obj = Record<string, unknown>;
 
+export interface GenerateMachineConfigOptions {
+  /**
+   * The config will be written with docs (`gen config --with-docs`). Talos's generator sets the control plane's
+   * `extraManifests` and `inlineManifests` to empty lists; its commented encoder keeps them (as `[]` followed by
+   * commented examples) while the plain encoder drops them as empty, so they are present only in this mode.
+   */
+  readonly withDocs?: boolean;
+}
+
 /**
  * Generates the machine config of one machine type from the input, with Talos 1.6's defaults and field
  * order. Control plane configs carry the CA keys and the control plane components; worker configs carry
  * only the CA certificates (keys rendered as empty strings, as Talos does).
  */
-export function generateMachineConfig(type: GeneratedMachineType, input: GenerateInput): MachineConfig {
+export function generateMachineConfig(
+  type: GeneratedMachineType,
+  input: GenerateInput,
+  opts: GenerateMachineConfigOptions = {},
+): MachineConfig {
   const inp = resolveInput(input);
   const endpoint = validateClusterEndpoint(inp.endpoint);
   const controlPlane = type !== "worker";
@@ -33,7 +46,7 @@ export function generateMachineConfig(type: GeneratedMachineType, input: Generat
     debug: inp.debug,
     persist: inp.persist,
     machine: machineSection(type, inp),
-    cluster: clusterSection(controlPlane, inp, endpoint),
+    cluster: clusterSection(controlPlane, inp, endpoint, opts.withDocs ?? false),
   };
   const doc: ConfigDocument = { kind: V1ALPHA1_KIND, apiVersion: undefined, name: undefined, value };
   return { documents: [doc] };
@@ -82,7 +95,7 @@ function machineSection(type: GeneratedMachineType, inp: ResolvedInput): Obj {
   return machine;
 }
 
-function clusterSection(controlPlane: boolean, inp: ResolvedInput, endpoint: URL): Obj {
+function clusterSection(controlPlane: boolean, inp: ResolvedInput, endpoint: URL, withDocs: boolean): Obj {
   const f = contractFeatures(inp.contract);
   const s = inp.secrets;
   const k8sVersion = inp.kubernetesVersion;
@@ -136,6 +149,10 @@ function clusterSection(controlPlane: boolean, inp: ResolvedInput, endpoint: URL
 
   if (controlPlane) {
     cluster["etcd"] = { ca: { crt: s.certs.etcd.crt, key: s.certs.etcd.key } };
+    if (withDocs) {
+      cluster["extraManifests"] = [];
+      cluster["inlineManifests"] = [];
+    }
     if (inp.allowSchedulingOnControlPlanes) {
       cluster[f.allowSchedulingOnControlPlanesField ? "allowSchedulingOnControlPlanes" : "allowSchedulingOnMasters"] =
         true;

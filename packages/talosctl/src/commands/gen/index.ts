@@ -1,5 +1,6 @@
 import { Command } from "commander";
 import { registerGenCA } from "./ca.ts";
+import { registerGenConfig } from "./config.ts";
 import { registerGenCrt } from "./crt.ts";
 import { registerGenCsr } from "./csr.ts";
 import { registerGenKey } from "./key.ts";
@@ -12,6 +13,7 @@ export function registerGen(root: Command): void {
   // Talos makes --force persistent on `gen`; subcommands read it with optsWithGlobals().
   gen.option("-f, --force", "will overwrite existing files");
   registerGenCA(gen);
+  registerGenConfig(gen);
   registerGenCrt(gen);
   registerGenCsr(gen);
   registerGenKey(gen);
