@@ -1,5 +1,19 @@
 // Bundles the executables into dist/: one ESM file each, fast to start (no module resolution at run time).
+import { execFileSync } from "node:child_process";
+import { rm } from "node:fs/promises";
 import { build } from "esbuild";
+
+/** Short commit of the checkout, baked into `talosctl version`. */
+function gitSha(): string {
+  try {
+    return execFileSync("git", ["rev-parse", "--short=8", "HEAD"], {
+      encoding: "utf8",
+      stdio: ["ignore", "pipe", "ignore"],
+    }).trim();
+  } catch {
+    return "undefined";
+  }
+}
 
 const banner =
   // Some dependencies are CommonJS and call require(); give the ESM bundle a real one.
@@ -9,11 +23,17 @@ const entries: Record<string, string> = {
   talosctl: "packages/talosctl/src/main.ts",
 };
 
+await rm("dist", { recursive: true, force: true });
 await Promise.all(
   Object.entries(entries).map(([name, entry]) =>
     build({
-      entryPoints: [entry],
-      outfile: `dist/${name}.mjs`,
+      entryPoints: { [name]: entry },
+      outdir: "dist",
+      outExtension: { ".js": ".mjs" },
+      // Commands are imported on demand; each becomes a chunk so start-up parses only what runs.
+      splitting: true,
+      chunkNames: `${name}-chunks/[name]-[hash]`,
+      define: { __TALOS_GIT_SHA__: JSON.stringify(gitSha()) },
       bundle: true,
       platform: "node",
       format: "esm",

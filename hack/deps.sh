@@ -4,8 +4,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# openssl: tests verify our certificates with it; tmux: terminal UI tests.
-packages=(openssl tmux)
+# openssl: tests verify our certificates with it; tmux: terminal UI tests; time: benchmarks read peak memory.
+packages=(openssl tmux time)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

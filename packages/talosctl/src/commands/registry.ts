@@ -1,0 +1,79 @@
+import type { Command } from "commander";
+
+/** A top-level talosctl command, loaded only when it is the one being run (keeps start-up fast). */
+export interface CommandEntry {
+  readonly name: string;
+  readonly aliases?: readonly string[];
+  /** Shown in `talosctl --help` without loading the command. */
+  readonly description: string;
+  readonly load: () => Promise<(root: Command) => void>;
+}
+
+/** Every top-level command. Each lives in its own module under commands/. */
+export const commandEntries: readonly CommandEntry[] = [
+  {
+    name: "config",
+    description: "Manage the client configuration file (talosconfig)",
+    load: async () => (await import("./config/index.ts")).registerConfig,
+  },
+  {
+    name: "gen",
+    description: "Generate CAs, certificates, and private keys",
+    load: async () => (await import("./gen/index.ts")).registerGen,
+  },
+  {
+    name: "machineconfig",
+    aliases: ["mc"],
+    description: "Machine config related commands",
+    load: async () => (await import("./machineconfig/index.ts")).registerMachineConfig,
+  },
+  {
+    name: "validate",
+    description: "Validate config",
+    load: async () => (await import("./validate.ts")).registerValidate,
+  },
+  {
+    name: "version",
+    description: "Prints the version",
+    load: async () => (await import("./version.ts")).registerVersion,
+  },
+];
+
+/** Global flags that take a value, so that their value is not mistaken for the command name. */
+const GLOBAL_FLAGS_WITH_VALUE = new Set([
+  "--talosconfig",
+  "--context",
+  "-n",
+  "--nodes",
+  "-e",
+  "--endpoints",
+  "--cluster",
+]);
+
+/**
+ * The top-level command named on the command line (`talosctl -n 1.2.3.4 gen config ...` → `gen`), or the
+ * command `help` asks about (`talosctl help gen`); undefined when there is none.
+ */
+export function findCommandName(argv: readonly string[]): string | undefined {
+  let sawHelp = false;
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i] ?? "";
+    if (arg === "--") return undefined;
+    if (arg.startsWith("-")) {
+      if (!arg.includes("=") && GLOBAL_FLAGS_WITH_VALUE.has(arg)) i++;
+      continue;
+    }
+    if (arg === "help" && !sawHelp) {
+      sawHelp = true;
+      continue;
+    }
+    return arg;
+  }
+  return sawHelp ? "help" : undefined;
+}
+
+/** Finds the entry for a name or alias. */
+export function findCommandEntry(name: string | undefined): CommandEntry | undefined {
+  if (name === undefined) return undefined;
+  return commandEntries.find((e) => e.name === name || (e.aliases ?? []).includes(name));
+}
