@@ -43,6 +43,8 @@ for (const [name, args] of cases) {
     walls.push(ms);
     rss.push(Number(r.stderr.trim().split("\n").at(-1)) / 1024);
   }
-  console.log(`| \`${name}\` | ${median(walls).toFixed(0)} | ${Math.min(...walls).toFixed(0)} | ${median(rss).toFixed(1)} |`);
+  console.log(
+    `| \`${name}\` | ${median(walls).toFixed(0)} | ${Math.min(...walls).toFixed(0)} | ${median(rss).toFixed(1)} |`,
+  );
 }
 rmSync(work, { recursive: true, force: true });
