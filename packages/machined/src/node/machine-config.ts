@@ -1,0 +1,41 @@
+import { decodeConfig, findDocument, type MachineConfig, V1ALPHA1_KIND } from "@talos/machinery/config";
+
+/** The facts of a machine config the node acts on, read once per config version. */
+export interface NodeConfig {
+  readonly text: string;
+  readonly config: MachineConfig;
+  readonly machineType: "controlplane" | "worker" | "init";
+  /** OS CA (`machine.ca`), base64 PEM; the key is empty on workers. */
+  readonly osCA: { readonly crt: string; readonly key: string };
+  readonly certSANs: readonly string[];
+  readonly hostname?: string;
+  readonly rbac: boolean;
+  readonly apidCheckExtKeyUsage: boolean;
+  readonly clusterName?: string;
+}
+
+type Obj = Record<string, unknown>;
+const obj = (v: unknown): Obj => (v !== null && typeof v === "object" && !Array.isArray(v) ? (v as Obj) : {});
+const str = (v: unknown): string | undefined => (typeof v === "string" ? v : undefined);
+
+/** Decodes a machine config (strict) and extracts what the node needs. */
+export function readNodeConfig(text: string, source: string): NodeConfig {
+  const config = decodeConfig(text, source);
+  const doc = findDocument(config, V1ALPHA1_KIND);
+  if (doc === undefined) throw new Error(`${source}: no v1alpha1 machine config document`);
+  const machine = obj(doc.value["machine"]);
+  const ca = obj(machine["ca"]);
+  const features = obj(machine["features"]);
+  const type = str(machine["type"]) ?? "worker";
+  return {
+    text,
+    config,
+    machineType: type === "controlplane" || type === "init" ? type : "worker",
+    osCA: { crt: str(ca["crt"]) ?? "", key: str(ca["key"]) ?? "" },
+    certSANs: Array.isArray(machine["certSANs"]) ? (machine["certSANs"] as unknown[]).map(String) : [],
+    hostname: str(obj(machine["network"])["hostname"]) || undefined,
+    rbac: features["rbac"] === true,
+    apidCheckExtKeyUsage: features["apidCheckExtKeyUsage"] === true,
+    clusterName: str(obj(doc.value["cluster"])["clusterName"]),
+  };
+}

@@ -1,0 +1,158 @@
+// A Talos node as one process: resource state and controllers, machined's API on a unix socket, and apid
+// on <address>:50000 in front of it. Runs as a plain process for development and tests
+// (`machined --state-dir DIR --address 127.0.0.N`), several side by side on loopback addresses.
+import { mkdir, readFile, rm } from "node:fs/promises";
+import http2 from "node:http2";
+import { join } from "node:path";
+import { connectNodeAdapter } from "@connectrpc/connect-node";
+import { cosi, MachineService } from "@talos/machinery/api";
+import { APID_PORT } from "@talos/machinery/constants";
+import {
+  ALL_KINDS,
+  definitionId,
+  fillDefinition,
+  MACHINE_CONFIG_ID,
+  machineConfigKind,
+  namespaceKind,
+  nodeAddressKind,
+  type ResourceKind,
+  resourceDefinitionKind,
+  TALOS_NAMESPACES,
+} from "@talos/machinery/resources";
+import { createEngine, createInMemoryState, type Logger, newPointer, newResource, type State } from "@talos/runtime";
+import { type Apid, startApid } from "../apid/apid.ts";
+import { BackendPool, localBackend, remoteBackend } from "../apid/backend.ts";
+import { MAX_MESSAGE_SIZE } from "../apid/grpc-frame.ts";
+import { allControllers } from "../controllers/index.ts";
+import { issueApiCertificates } from "../pki/api-certificates.ts";
+import { authorize } from "../server/authz.ts";
+import { createStateService } from "../server/cosi-state-service.ts";
+import { createMachineService } from "../server/machine-service.ts";
+import { type NodeConfig, readNodeConfig } from "./machine-config.ts";
+import { STATE_CONFIG_FILE } from "./state-dir.ts";
+
+export interface NodeOptions {
+  readonly stateDir: string;
+  /** The node's address: apid listens on it, and it is the node's address in its resources. */
+  readonly address: string;
+  readonly apidPort?: number;
+  /** Hostname when the config sets none (the platform's). */
+  readonly hostname: string;
+  readonly platform: { readonly name: string; readonly mode: string };
+  readonly sha: string;
+  readonly logger: Logger;
+}
+
+export interface RunningNode {
+  readonly state: State;
+  readonly apid: Apid;
+  readonly socketPath: string;
+  close(): Promise<void>;
+}
+
+export async function startNode(opts: NodeOptions): Promise<RunningNode> {
+  await mkdir(opts.stateDir, { recursive: true, mode: 0o700 });
+  const configPath = join(opts.stateDir, STATE_CONFIG_FILE);
+  const node: NodeConfig = readNodeConfig(await readFile(configPath, "utf8"), configPath);
+
+  const state = createInMemoryState();
+  await registerDefinitions(state);
+  await state.create(newResource(newPointer(machineConfigKind.kind, MACHINE_CONFIG_ID), { yaml: node.text }));
+  for (const id of ["default", "current", "accumulative"]) {
+    await state.create(newResource(newPointer(nodeAddressKind.kind, id), { addresses: [`${opts.address}/32`] }));
+  }
+
+  const abort = new AbortController();
+  const engine = createEngine({ state, logger: opts.logger });
+  for (const c of allControllers({ defaultHostname: opts.hostname })) engine.register(c);
+  const engineDone = engine.run(abort.signal);
+
+  const kinds = new Map<string, ResourceKind<unknown>>(ALL_KINDS.map((k) => [k.kind.type, k as ResourceKind<unknown>]));
+  const hostname = async () => {
+    const res = await state.watchFor(
+      newPointer<{ hostname: string }>({ namespace: "network", type: "HostnameStatuses.net.talos.dev" }, "hostname"),
+      (r) => r !== undefined,
+      AbortSignal.timeout(5000),
+    );
+    return res?.spec.hostname ?? opts.hostname;
+  };
+  const handler = connectNodeAdapter({
+    grpc: true,
+    connect: false,
+    grpcWeb: false,
+    readMaxBytes: MAX_MESSAGE_SIZE,
+    writeMaxBytes: MAX_MESSAGE_SIZE,
+    interceptors: [authorize],
+    routes: (router) => {
+      router.service(
+        MachineService,
+        createMachineService({ platform: opts.platform, sha: opts.sha, hostname, rbac: () => node.rbac }),
+      );
+      router.service(cosi.State, createStateService(state, kinds));
+    },
+  });
+  const socketPath = join(opts.stateDir, "machined.sock");
+  await rm(socketPath, { force: true });
+  const machined = http2.createServer({ maxSessionMemory: 64 }, handler);
+  await new Promise<void>((resolve, reject) => {
+    machined.once("error", reject);
+    machined.listen(socketPath, () => resolve());
+  });
+
+  if (node.osCA.key === "") {
+    throw new Error("worker nodes get their API certificate from trustd, which is not part of this build yet");
+  }
+  const certs = await issueApiCertificates(node.osCA, {
+    hostname: await hostname(),
+    addresses: [opts.address],
+    certSANs: node.certSANs,
+  });
+  const client = certs.client;
+  const apid = await startApid({
+    host: opts.address,
+    port: opts.apidPort ?? APID_PORT,
+    tls: () => ({ key: certs.server.key, cert: certs.server.cert, ca: certs.ca }),
+    rbac: node.rbac,
+    extKeyUsageCheck: node.apidCheckExtKeyUsage,
+    local: localBackend(socketPath),
+    ...(client !== undefined
+      ? {
+          remote: new BackendPool((target) =>
+            remoteBackend(
+              target,
+              () => ({ ca: certs.ca, cert: client.cert, key: client.key }),
+              opts.apidPort ?? APID_PORT,
+            ),
+          ),
+        }
+      : {}),
+    isLocal: (target) => target === opts.address,
+  });
+  opts.logger.info("node ready", { address: opts.address, apid: `${apid.address.address}:${apid.address.port}` });
+
+  return {
+    state,
+    apid,
+    socketPath,
+    async close() {
+      await apid.close();
+      await new Promise<void>((resolve) => {
+        machined.close(() => resolve());
+        setTimeout(resolve, 1000).unref();
+      });
+      abort.abort();
+      await engineDone;
+    },
+  };
+}
+
+/** Namespaces and resource definitions, which the COSI access filter and `talosctl get` rely on. */
+async function registerDefinitions(state: State): Promise<void> {
+  for (const ns of TALOS_NAMESPACES) {
+    await state.create(newResource(newPointer(namespaceKind.kind, ns.name), { description: ns.description }));
+  }
+  for (const k of ALL_KINDS) {
+    const spec = fillDefinition(k.definition);
+    await state.create(newResource(newPointer(resourceDefinitionKind.kind, definitionId(spec.type)), spec));
+  }
+}

@@ -1,0 +1,63 @@
+import { isIP } from "node:net";
+import { ROLE_IMPERSONATOR } from "@talos/machinery/constants";
+import {
+  decodeCertAndKey,
+  issueCertificate,
+  issueServerCertificate,
+  loadCertificateAuthority,
+} from "@talos/machinery/secrets";
+
+/** The apid certificates of a node, PEM, with keys relabelled for Node's TLS. */
+export interface ApiCertificates {
+  /** The OS CA certificate clients and peers are verified against. */
+  readonly ca: string;
+  readonly server: { readonly cert: string; readonly key: string };
+  /** `os:impersonator` client certificate for forwarding to other nodes (control plane only). */
+  readonly client?: { readonly cert: string; readonly key: string };
+}
+
+export interface ApiIdentity {
+  readonly hostname: string;
+  readonly addresses: readonly string[];
+  readonly certSANs: readonly string[];
+}
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+/**
+ * Issues a control plane node's API certificates locally from the OS CA: the server certificate (SANs:
+ * addresses and `machine.certSANs` IPs, hostname and DNS certSANs; CN the hostname) and the impersonator
+ * client certificate, both Ed25519 and valid 24 hours, as Talos issues them.
+ */
+export async function issueApiCertificates(
+  osCA: { crt: string; key: string },
+  id: ApiIdentity,
+): Promise<ApiCertificates> {
+  const ca = loadCertificateAuthority(decodeCertAndKey(osCA, "machine.ca"), "machine.ca");
+  const sans = [...id.addresses, ...id.certSANs];
+  const ipAddresses = [...new Set(sans.filter((s) => isIP(s) !== 0))].sort();
+  const dnsNames = [...new Set([id.hostname, ...sans.filter((s) => isIP(s) === 0)])].sort();
+  const server = await issueServerCertificate(ca, {
+    commonName: id.hostname,
+    ipAddresses,
+    dnsNames,
+    lifetimeMs: DAY_MS,
+  });
+  const client = await issueCertificate(ca, {
+    commonName: id.hostname,
+    organization: [ROLE_IMPERSONATOR],
+    keyUsage: ["digitalSignature"],
+    extKeyUsage: ["clientAuth"],
+    lifetimeMs: DAY_MS,
+  });
+  return {
+    ca: ca.crt,
+    server: { cert: server.crt, key: nodeTlsKey(server.key) },
+    client: { cert: client.crt, key: nodeTlsKey(client.key) },
+  };
+}
+
+/** Node's TLS reads Ed25519 PKCS#8 keys only under the standard label, not Talos's own. */
+export function nodeTlsKey(pem: string): string {
+  return pem.replaceAll("ED25519 PRIVATE KEY", "PRIVATE KEY");
+}
