@@ -34,8 +34,27 @@ export function respondStatus(stream: http2.ServerHttp2Stream, status: GrpcStatu
   stream.respond({ ":status": 200, ...headers }, { endStream: true });
 }
 
+const ERRNO_TEXT: Record<string, string> = {
+  ECONNREFUSED: "connection refused",
+  EHOSTUNREACH: "no route to host",
+  ENETUNREACH: "network is unreachable",
+  ETIMEDOUT: "i/o timeout",
+  ECONNRESET: "connection reset by peer",
+};
+
+/** A failed dial, worded as Go's gRPC reports it (what Talos users see in `metadata.error`). */
 function dialError(e: unknown): GrpcStatus {
-  return { code: GrpcCode.Unavailable, message: `connection error: ${(e as Error).message}` };
+  const err = e as NodeJS.ErrnoException & { cause?: NodeJS.ErrnoException & { address?: string; port?: number } };
+  const cause = err.cause ?? (err as unknown as typeof err.cause);
+  const reason = cause?.code !== undefined ? ERRNO_TEXT[cause.code] : undefined;
+  if (reason !== undefined && cause?.address !== undefined) {
+    const host = cause.address.includes(":") ? `[${cause.address}]` : cause.address;
+    return {
+      code: GrpcCode.Unavailable,
+      message: `connection error: desc = "transport: Error while dialing: dial tcp ${host}:${cause.port}: connect: ${reason}"`,
+    };
+  }
+  return { code: GrpcCode.Unavailable, message: `connection error: desc = "transport: ${(e as Error).message}"` };
 }
 
 function trailersOf(h: http2.IncomingHttpHeaders): http2.OutgoingHttpHeaders {

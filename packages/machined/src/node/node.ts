@@ -83,6 +83,8 @@ export async function startNode(opts: NodeOptions): Promise<RunningNode> {
     readMaxBytes: MAX_MESSAGE_SIZE,
     writeMaxBytes: MAX_MESSAGE_SIZE,
     interceptors: [authorize],
+    // Talos answers uncompressed (its servers register no compressor); talosctl does not compress either.
+    acceptCompression: [],
     routes: (router) => {
       router.service(
         MachineService,

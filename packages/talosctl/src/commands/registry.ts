@@ -22,6 +22,11 @@ export const commandEntries: readonly CommandEntry[] = [
     load: async () => (await import("./gen/index.ts")).registerGen,
   },
   {
+    name: "get",
+    description: "Get a specific resource or list of resources",
+    load: async () => (await import("./get.ts")).registerGet,
+  },
+  {
     name: "machineconfig",
     aliases: ["mc"],
     description: "Machine config related commands",

@@ -1,5 +1,8 @@
+import { createClient } from "@connectrpc/connect";
+import { MachineService, type Version } from "@talos/machinery/api";
 import { Command } from "commander";
-import { CliError } from "../cli/errors.ts";
+import { multiNodeError, toCliError } from "../transport/rpc-error.ts";
+import { connect, nodesHeaders } from "../transport/talos-client.ts";
 import { TALOSCTL_SHA, TALOSCTL_VERSION } from "../version.ts";
 
 interface VersionFlags {
@@ -15,16 +18,50 @@ export function registerVersion(root: Command): void {
       .description("Prints the version")
       .option("--client", "Print client version only")
       .option("--short", "Print the short version")
-      .option("-i, --insecure", "use Talos maintenance mode API")
-      .action((flags: VersionFlags) => {
+      .action(async (flags: VersionFlags, cmd: Command) => {
         process.stdout.write(formatClientVersion(flags.short === true));
-        if (flags.client !== true) {
-          throw new CliError(
-            "querying the server version needs the Talos API client, which is not part of this build yet",
-          );
-        }
+        if (flags.client === true) return;
+        await printServerVersions(cmd, flags.short === true);
       }),
   );
+}
+
+async function printServerVersions(cmd: Command, short: boolean): Promise<void> {
+  const conn = await connect(cmd);
+  const client = createClient(MachineService, conn.transport);
+  let reply: Awaited<ReturnType<typeof client.version>>;
+  try {
+    reply = await client.version({}, { headers: nodesHeaders(conn, conn.nodes) });
+  } catch (e) {
+    throw toCliError(e, "error getting version");
+  }
+  const errors: { node: string; error: string }[] = [];
+  let out = "Server:\n";
+  for (const msg of reply.messages) {
+    const node = msg.metadata?.hostname ?? "";
+    if ((msg.metadata?.error ?? "") !== "") {
+      errors.push({ node, error: msg.metadata?.error ?? "" });
+      continue;
+    }
+    out += formatServerVersion(node, msg, short);
+  }
+  process.stdout.write(out);
+  if (errors.length > 0) throw multiNodeError(errors);
+}
+
+/** One node's block of the `Server:` section, as talosctl prints it. */
+export function formatServerVersion(node: string, msg: Version, short: boolean): string {
+  const v = msg.version;
+  let out = `\tNODE:        ${node}\n`;
+  if (short) return `${out}\tTalos ${v?.tag ?? ""}\n`;
+  out +=
+    `\tTag:         ${v?.tag ?? ""}\n` +
+    `\tSHA:         ${v?.sha ?? ""}\n` +
+    `\tBuilt:       ${v?.built ?? ""}\n` +
+    `\tRuntime:     ${v?.goVersion ?? ""}\n` +
+    `\tOS/Arch:     ${v?.os ?? ""}/${v?.arch ?? ""}\n`;
+  const features = msg.features?.rbac === true ? ["RBAC"] : [];
+  return `${out}\tEnabled:     ${features.join(", ")}\n`;
 }
 
 /** The `Client:` block, laid out as talosctl prints it. */
