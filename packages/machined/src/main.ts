@@ -9,6 +9,7 @@ import { assertValidConfig } from "@talos/machinery/config";
 import type { Logger } from "@talos/runtime";
 import { readNodeConfig } from "./node/machine-config.ts";
 import { startNode } from "./node/node.ts";
+import { reboot } from "./node/reboot.ts";
 import { STATE_CONFIG_FILE } from "./node/state-dir.ts";
 import { writeFileAtomic } from "./os/write-file-atomic.ts";
 
@@ -39,8 +40,12 @@ async function main(): Promise<void> {
     throw new Error("usage: machined --state-dir DIR --address IP [--config FILE] [--hostname NAME]");
   }
   await mkdir(stateDir, { recursive: true, mode: 0o700 });
-  if (values.config !== undefined) {
-    // Install the given config into STATE, as apply-config would, after validating it.
+  const installed = await readFile(join(stateDir, STATE_CONFIG_FILE), "utf8").then(
+    () => true,
+    () => false,
+  );
+  if (values.config !== undefined && !installed) {
+    // First boot: install the given config into STATE, as apply-config would, after validating it.
     const text = await readFile(values.config, "utf8");
     const node = readNodeConfig(text, values.config);
     assertValidConfig(node.config, { mode: "container" }, values.config);
@@ -55,6 +60,10 @@ async function main(): Promise<void> {
     platform: { name: values.platform ?? "container", mode: values.platform === "metal" ? "metal" : "container" },
     sha: SHA,
     logger,
+    reboot: () => {
+      logger.info("rebooting");
+      void node.close().finally(() => reboot());
+    },
   });
   const stop = async () => {
     logger.info("shutting down");

@@ -1,7 +1,7 @@
 // A Talos node as one process: resource state and controllers, machined's API on a unix socket, and apid
 // on <address>:50000 in front of it. Runs as a plain process for development and tests
 // (`machined --state-dir DIR --address 127.0.0.N`), several side by side on loopback addresses.
-import { mkdir, readFile, rm } from "node:fs/promises";
+import { mkdir, rm } from "node:fs/promises";
 import http2 from "node:http2";
 import { join } from "node:path";
 import { connectNodeAdapter } from "@connectrpc/connect-node";
@@ -11,8 +11,6 @@ import {
   ALL_KINDS,
   definitionId,
   fillDefinition,
-  MACHINE_CONFIG_ID,
-  machineConfigKind,
   namespaceKind,
   nodeAddressKind,
   type ResourceKind,
@@ -25,11 +23,11 @@ import { BackendPool, localBackend, remoteBackend } from "../apid/backend.ts";
 import { MAX_MESSAGE_SIZE } from "../apid/grpc-frame.ts";
 import { allControllers } from "../controllers/index.ts";
 import { issueApiCertificates } from "../pki/api-certificates.ts";
+import { createApplyConfiguration } from "../server/apply-configuration.ts";
 import { authorize } from "../server/authz.ts";
 import { createStateService } from "../server/cosi-state-service.ts";
 import { createMachineService } from "../server/machine-service.ts";
-import { type NodeConfig, readNodeConfig } from "./machine-config.ts";
-import { STATE_CONFIG_FILE } from "./state-dir.ts";
+import { ConfigStore } from "./config-store.ts";
 
 export interface NodeOptions {
   readonly stateDir: string;
@@ -41,6 +39,8 @@ export interface NodeOptions {
   readonly platform: { readonly name: string; readonly mode: string };
   readonly sha: string;
   readonly logger: Logger;
+  /** Restarts the node (process or container) so that it boots with the persisted config. */
+  readonly reboot: () => void;
 }
 
 export interface RunningNode {
@@ -52,12 +52,11 @@ export interface RunningNode {
 
 export async function startNode(opts: NodeOptions): Promise<RunningNode> {
   await mkdir(opts.stateDir, { recursive: true, mode: 0o700 });
-  const configPath = join(opts.stateDir, STATE_CONFIG_FILE);
-  const node: NodeConfig = readNodeConfig(await readFile(configPath, "utf8"), configPath);
-
   const state = createInMemoryState();
   await registerDefinitions(state);
-  await state.create(newResource(newPointer(machineConfigKind.kind, MACHINE_CONFIG_ID), { yaml: node.text }));
+  const store = await ConfigStore.open(state, opts.stateDir);
+  // Certificates and apid settings follow the config the node booted with; changing them needs a reboot.
+  const node = store.active;
   for (const id of ["default", "current", "accumulative"]) {
     await state.create(newResource(newPointer(nodeAddressKind.kind, id), { addresses: [`${opts.address}/32`] }));
   }
@@ -88,7 +87,17 @@ export async function startNode(opts: NodeOptions): Promise<RunningNode> {
     routes: (router) => {
       router.service(
         MachineService,
-        createMachineService({ platform: opts.platform, sha: opts.sha, hostname, rbac: () => node.rbac }),
+        createMachineService({
+          platform: opts.platform,
+          sha: opts.sha,
+          hostname,
+          rbac: () => store.active.rbac,
+          applyConfiguration: createApplyConfiguration({
+            store,
+            mode: opts.platform.mode === "metal" ? "metal" : "container",
+            reboot: opts.reboot,
+          }),
+        }),
       );
       router.service(cosi.State, createStateService(state, kinds));
     },

@@ -1,7 +1,13 @@
 // machine.MachineService: the RPCs this node implements so far. Methods left out answer Unimplemented.
 import { create } from "@bufbuild/protobuf";
 import type { ServiceImpl } from "@connectrpc/connect";
-import { HostnameResponseSchema, type MachineService, VersionResponseSchema } from "@talos/machinery/api";
+import {
+  type ApplyConfigurationRequest,
+  type ApplyConfigurationResponse,
+  HostnameResponseSchema,
+  type MachineService,
+  VersionResponseSchema,
+} from "@talos/machinery/api";
 import { TALOS_VERSION } from "@talos/machinery/constants";
 
 /** What the service reads from the running node. */
@@ -12,6 +18,7 @@ export interface MachineServiceDeps {
   hostname(): Promise<string>;
   /** Whether `machine.features.rbac` is on; undefined without a config. */
   rbac(): boolean | undefined;
+  applyConfiguration(req: ApplyConfigurationRequest): Promise<ApplyConfigurationResponse>;
 }
 
 export function createMachineService(deps: MachineServiceDeps): Partial<ServiceImpl<typeof MachineService>> {
@@ -35,6 +42,7 @@ export function createMachineService(deps: MachineServiceDeps): Partial<ServiceI
         ],
       });
     },
+    applyConfiguration: (req) => deps.applyConfiguration(req),
     async hostname() {
       return create(HostnameResponseSchema, { messages: [{ hostname: await deps.hostname() }] });
     },

@@ -1,5 +1,6 @@
 // Public API of the machine-config module (`@talos/machinery/config`).
 
+export { changedPaths, changesNeedingReboot } from "./apply/immediate.ts";
 export { decodeConfig, decodeDocumentValue } from "./decode.ts";
 export {
   type ConfigDocument,

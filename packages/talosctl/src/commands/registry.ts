@@ -12,6 +12,12 @@ export interface CommandEntry {
 /** Every top-level command. Each lives in its own module under commands/. */
 export const commandEntries: readonly CommandEntry[] = [
   {
+    name: "apply-config",
+    aliases: ["apply"],
+    description: "Apply a new configuration to a node",
+    load: async () => (await import("./apply-config.ts")).registerApplyConfig,
+  },
+  {
     name: "config",
     description: "Manage the client configuration file (talosconfig)",
     load: async () => (await import("./config/index.ts")).registerConfig,
