@@ -63,6 +63,17 @@ function trailersOf(h: http2.IncomingHttpHeaders): http2.OutgoingHttpHeaders {
   return out;
 }
 
+/**
+ * Sends our trailers when the stream asks for them. The HTTP/2 compatibility layer (apid serves machined's
+ * handler through it) registers its own sender on every stream; on streams we answer ourselves it must go.
+ */
+export function onWantTrailers(stream: http2.ServerHttp2Stream, trailers: () => http2.OutgoingHttpHeaders): void {
+  stream.removeAllListeners("wantTrailers");
+  stream.once("wantTrailers", () => {
+    if (!stream.destroyed) stream.sendTrailers(trailers());
+  });
+}
+
 /** Passes a call through to a backend: request bytes up, response bytes, headers and trailers down. */
 export function forwardOne(
   stream: http2.ServerHttp2Stream,
@@ -84,11 +95,9 @@ export function forwardOne(
     if (!req.closed) req.close(NGHTTP2_CANCEL);
   });
   stream.on("error", () => {});
-  stream.on("wantTrailers", () => {
-    stream.sendTrailers(
-      trailers ?? { "grpc-status": String(GrpcCode.Internal), "grpc-message": "proxy: backend sent no trailers" },
-    );
-  });
+  onWantTrailers(stream, () =>
+    trailers ?? { "grpc-status": String(GrpcCode.Internal), "grpc-message": "proxy: backend sent no trailers" },
+  );
   req.on("response", (headers) => {
     if (stream.destroyed) return;
     if (req.endAfterHeaders) {

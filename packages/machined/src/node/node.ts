@@ -126,6 +126,7 @@ export async function startNode(opts: NodeOptions): Promise<RunningNode> {
     rbac: node.rbac,
     extKeyUsageCheck: node.apidCheckExtKeyUsage,
     local: localBackend(socketPath),
+    localHandler: handler,
     ...(client !== undefined
       ? {
           remote: new BackendPool((target) =>
