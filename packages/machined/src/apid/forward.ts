@@ -95,8 +95,9 @@ export function forwardOne(
     if (!req.closed) req.close(NGHTTP2_CANCEL);
   });
   stream.on("error", () => {});
-  onWantTrailers(stream, () =>
-    trailers ?? { "grpc-status": String(GrpcCode.Internal), "grpc-message": "proxy: backend sent no trailers" },
+  onWantTrailers(
+    stream,
+    () => trailers ?? { "grpc-status": String(GrpcCode.Internal), "grpc-message": "proxy: backend sent no trailers" },
   );
   req.on("response", (headers) => {
     if (stream.destroyed) return;
