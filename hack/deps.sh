@@ -23,3 +23,8 @@ fi
 if [ ! -x node_modules/node/bin/node ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   npm ci --no-audit --no-fund --loglevel=error
 fi
+
+# Go builds test/go-client (Talos's own client library, the wire-compatibility oracle of the API tests).
+if ! command -v go >/dev/null 2>&1 && [ ! -x /usr/local/go/bin/go ]; then
+  echo "warning: no Go toolchain (>= 1.21) found; test/cluster/go-client.test.ts will fail until Go is installed" >&2
+fi
