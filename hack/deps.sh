@@ -4,8 +4,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# openssl: tests verify our certificates with it; tmux: terminal UI tests; time: benchmarks read peak memory.
-packages=(openssl tmux time)
+# openssl: tests verify our certificates with it; tmux: terminal UI tests; time: benchmarks read peak memory;
+# etcd-server: the etcd the nodes run; etcd-client: etcdctl, which tests use to check the cluster.
+packages=(openssl tmux time etcd-server etcd-client)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

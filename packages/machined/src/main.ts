@@ -10,7 +10,7 @@ import type { Logger } from "@talos/runtime";
 import { readNodeConfig } from "./node/machine-config.ts";
 import { startNode } from "./node/node.ts";
 import { reboot } from "./node/reboot.ts";
-import { STATE_CONFIG_FILE } from "./node/state-dir.ts";
+import { hasStateConfig, STATE_CONFIG_FILE } from "./node/state-dir.ts";
 import { writeFileAtomic } from "./os/write-file-atomic.ts";
 
 declare const __TALOS_GIT_SHA__: string | undefined;
@@ -40,10 +40,7 @@ async function main(): Promise<void> {
     throw new Error("usage: machined --state-dir DIR --address IP [--config FILE] [--hostname NAME]");
   }
   await mkdir(stateDir, { recursive: true, mode: 0o700 });
-  const installed = await readFile(join(stateDir, STATE_CONFIG_FILE), "utf8").then(
-    () => true,
-    () => false,
-  );
+  const installed = await hasStateConfig(stateDir);
   if (values.config !== undefined && !installed) {
     // First boot: install the given config into STATE, as apply-config would, after validating it.
     const text = await readFile(values.config, "utf8");

@@ -12,6 +12,17 @@ export interface NodeConfig {
   readonly rbac: boolean;
   readonly apidCheckExtKeyUsage: boolean;
   readonly clusterName?: string;
+  /** `machine.token`: what joining nodes present to trustd. */
+  readonly machineToken: string;
+  /** `cluster.controlPlane.endpoint` (the Kubernetes API URL). */
+  readonly clusterEndpoint: string;
+  /** `cluster.etcd` (control plane only). */
+  readonly etcd: {
+    readonly ca: { readonly crt: string; readonly key: string } | undefined;
+    readonly extraArgs: Readonly<Record<string, string>>;
+    readonly advertisedSubnets: readonly string[];
+    readonly listenSubnets: readonly string[];
+  };
 }
 
 type Obj = Record<string, unknown>;
@@ -27,6 +38,10 @@ export function readNodeConfig(text: string, source: string): NodeConfig {
   const ca = obj(machine["ca"]);
   const features = obj(machine["features"]);
   const type = str(machine["type"]) ?? "worker";
+  const cluster = obj(doc.value["cluster"]);
+  const etcd = obj(cluster["etcd"]);
+  const etcdCA = obj(etcd["ca"]);
+  const strings = (v: unknown) => (Array.isArray(v) ? v.map(String) : []);
   return {
     text,
     config,
@@ -36,6 +51,24 @@ export function readNodeConfig(text: string, source: string): NodeConfig {
     hostname: str(obj(machine["network"])["hostname"]) || undefined,
     rbac: features["rbac"] === true,
     apidCheckExtKeyUsage: features["apidCheckExtKeyUsage"] === true,
-    clusterName: str(obj(doc.value["cluster"])["clusterName"]),
+    clusterName: str(cluster["clusterName"]),
+    machineToken: str(machine["token"]) ?? "",
+    clusterEndpoint: str(obj(cluster["controlPlane"])["endpoint"]) ?? "",
+    etcd: {
+      ca:
+        str(etcdCA["crt"]) !== undefined ? { crt: str(etcdCA["crt"]) ?? "", key: str(etcdCA["key"]) ?? "" } : undefined,
+      extraArgs: Object.fromEntries(Object.entries(obj(etcd["extraArgs"])).map(([k, v]) => [k, String(v)])),
+      advertisedSubnets: strings(etcd["advertisedSubnets"]),
+      listenSubnets: strings(etcd["listenSubnets"]),
+    },
   };
+}
+
+/** The host of the cluster endpoint URL (`https://10.5.0.2:6443` → `10.5.0.2`), or "" if it does not parse. */
+export function clusterEndpointHost(config: NodeConfig): string {
+  try {
+    return new URL(config.clusterEndpoint).hostname.replace(/^\[(.*)\]$/, "$1");
+  } catch {
+    return "";
+  }
 }

@@ -5,7 +5,7 @@ import { mkdir, rm } from "node:fs/promises";
 import http2 from "node:http2";
 import { join } from "node:path";
 import { connectNodeAdapter } from "@connectrpc/connect-node";
-import { cosi, MachineService } from "@talos/machinery/api";
+import { cosi, MachineService, StorageService } from "@talos/machinery/api";
 import { APID_PORT } from "@talos/machinery/constants";
 import {
   ALL_KINDS,
@@ -17,23 +17,32 @@ import {
   resourceDefinitionKind,
   TALOS_NAMESPACES,
 } from "@talos/machinery/resources";
+import { decodeCertAndKey, loadCertificateAuthority } from "@talos/machinery/secrets";
 import { createEngine, createInMemoryState, type Logger, newPointer, newResource, type State } from "@talos/runtime";
 import { type Apid, startApid } from "../apid/apid.ts";
 import { BackendPool, localBackend, remoteBackend } from "../apid/backend.ts";
 import { MAX_MESSAGE_SIZE } from "../apid/grpc-frame.ts";
 import { allControllers } from "../controllers/index.ts";
-import { issueApiCertificates } from "../pki/api-certificates.ts";
+import { writeFileAtomic } from "../os/write-file-atomic.ts";
+import { type ApiCertificates, issueApiCertificates, issueTrustdCertificate } from "../pki/api-certificates.ts";
 import { createApplyConfiguration } from "../server/apply-configuration.ts";
 import { authorize } from "../server/authz.ts";
 import { createStateService } from "../server/cosi-state-service.ts";
 import { createMachineService } from "../server/machine-service.ts";
+import { createStorageService } from "../server/storage-service.ts";
+import { requestApiCertificate } from "../trustd/request-certificate.ts";
+import { startTrustd, type Trustd } from "../trustd/trustd.ts";
 import { ConfigStore } from "./config-store.ts";
+import { clusterEndpointHost } from "./machine-config.ts";
+import { runMaintenance } from "./maintenance.ts";
+import { hasStateConfig, STATE_CONFIG_FILE } from "./state-dir.ts";
 
 export interface NodeOptions {
   readonly stateDir: string;
   /** The node's address: apid listens on it, and it is the node's address in its resources. */
   readonly address: string;
   readonly apidPort?: number;
+  readonly trustdPort?: number;
   /** Hostname when the config sets none (the platform's). */
   readonly hostname: string;
   readonly platform: { readonly name: string; readonly mode: string };
@@ -54,6 +63,21 @@ export async function startNode(opts: NodeOptions): Promise<RunningNode> {
   await mkdir(opts.stateDir, { recursive: true, mode: 0o700 });
   const state = createInMemoryState();
   await registerDefinitions(state);
+  const kinds = new Map<string, ResourceKind<unknown>>(ALL_KINDS.map((k) => [k.kind.type, k as ResourceKind<unknown>]));
+  const validationMode = opts.platform.mode === "metal" ? "metal" : "container";
+  if (!(await hasStateConfig(opts.stateDir))) {
+    // No config in STATE: maintenance mode until one is applied, then boot with it (no reboot needed).
+    const config = await runMaintenance({
+      address: opts.address,
+      port: opts.apidPort,
+      hostname: opts.hostname,
+      mode: validationMode,
+      state,
+      kinds,
+      logger: opts.logger,
+    });
+    await writeFileAtomic(join(opts.stateDir, STATE_CONFIG_FILE), config.text, 0o600);
+  }
   const store = await ConfigStore.open(state, opts.stateDir);
   // Certificates and apid settings follow the config the node booted with; changing them needs a reboot.
   const node = store.active;
@@ -66,7 +90,6 @@ export async function startNode(opts: NodeOptions): Promise<RunningNode> {
   for (const c of allControllers({ defaultHostname: opts.hostname })) engine.register(c);
   const engineDone = engine.run(abort.signal);
 
-  const kinds = new Map<string, ResourceKind<unknown>>(ALL_KINDS.map((k) => [k.kind.type, k as ResourceKind<unknown>]));
   const hostname = async () => {
     const res = await state.watchFor(
       newPointer<{ hostname: string }>({ namespace: "network", type: "HostnameStatuses.net.talos.dev" }, "hostname"),
@@ -94,12 +117,13 @@ export async function startNode(opts: NodeOptions): Promise<RunningNode> {
           rbac: () => store.active.rbac,
           applyConfiguration: createApplyConfiguration({
             store,
-            mode: opts.platform.mode === "metal" ? "metal" : "container",
+            mode: validationMode,
             reboot: opts.reboot,
           }),
         }),
       );
       router.service(cosi.State, createStateService(state, kinds));
+      router.service(StorageService, createStorageService());
     },
   });
   const socketPath = join(opts.stateDir, "machined.sock");
@@ -110,14 +134,38 @@ export async function startNode(opts: NodeOptions): Promise<RunningNode> {
     machined.listen(socketPath, () => resolve());
   });
 
-  if (node.osCA.key === "") {
-    throw new Error("worker nodes get their API certificate from trustd, which is not part of this build yet");
+  const currentHostname = await hostname();
+  const identity = { hostname: currentHostname, addresses: [opts.address], certSANs: node.certSANs };
+  const controlPlane = node.machineType !== "worker";
+  let certs: ApiCertificates;
+  let trustd: Trustd | undefined;
+  if (controlPlane) {
+    // Control planes hold the OS CA key: they issue their own certificates and sign others' via trustd.
+    certs = await issueApiCertificates(node.osCA, identity);
+    const osCA = loadCertificateAuthority(decodeCertAndKey(node.osCA, "machine.ca"), "machine.ca");
+    const trustdCert = await issueTrustdCertificate(node.osCA, identity);
+    trustd = await startTrustd({
+      host: opts.address,
+      port: opts.trustdPort,
+      tls: () => trustdCert,
+      osCA,
+      token: () => store.active.machineToken,
+      logger: opts.logger,
+    });
+  } else {
+    // Workers only know the CA certificate and the token: trustd on a control plane signs their key.
+    const endpoint = clusterEndpointHost(node);
+    const signed = await requestApiCertificate({
+      endpoints: endpoint === "" ? [] : [endpoint],
+      osCAcrt: node.osCA.crt,
+      token: node.machineToken,
+      hostname: currentHostname,
+      addresses: [opts.address],
+      logger: opts.logger,
+      timeoutMs: 30 * 60_000,
+    });
+    certs = { ca: signed.ca, server: { cert: signed.cert, key: signed.key } };
   }
-  const certs = await issueApiCertificates(node.osCA, {
-    hostname: await hostname(),
-    addresses: [opts.address],
-    certSANs: node.certSANs,
-  });
   const client = certs.client;
   const apid = await startApid({
     host: opts.address,
@@ -138,7 +186,7 @@ export async function startNode(opts: NodeOptions): Promise<RunningNode> {
           ),
         }
       : {}),
-    isLocal: (target) => target === opts.address,
+    isLocal: (target) => target === opts.address || target === currentHostname,
   });
   opts.logger.info("node ready", { address: opts.address, apid: `${apid.address.address}:${apid.address.port}` });
 
@@ -148,6 +196,7 @@ export async function startNode(opts: NodeOptions): Promise<RunningNode> {
     socketPath,
     async close() {
       await apid.close();
+      await trustd?.close();
       await new Promise<void>((resolve) => {
         machined.close(() => resolve());
         setTimeout(resolve, 1000).unref();

@@ -61,3 +61,20 @@ export async function issueApiCertificates(
 export function nodeTlsKey(pem: string): string {
   return pem.replaceAll("ED25519 PRIVATE KEY", "PRIVATE KEY");
 }
+
+/** trustd's server certificate: the API SANs, KeyUsage DigitalSignature|KeyEncipherment, ServerAuth, 24 h. */
+export async function issueTrustdCertificate(
+  osCA: { crt: string; key: string },
+  id: ApiIdentity,
+): Promise<{ cert: string; key: string }> {
+  const ca = loadCertificateAuthority(decodeCertAndKey(osCA, "machine.ca"), "machine.ca");
+  const sans = [...id.addresses, ...id.certSANs];
+  const cert = await issueServerCertificate(ca, {
+    commonName: id.hostname,
+    ipAddresses: [...new Set(sans.filter((s) => isIP(s) !== 0))].sort(),
+    dnsNames: [...new Set([id.hostname, ...sans.filter((s) => isIP(s) === 0)])].sort(),
+    keyUsage: ["digitalSignature", "keyEncipherment"],
+    lifetimeMs: DAY_MS,
+  });
+  return { cert: cert.crt, key: nodeTlsKey(cert.key) };
+}
