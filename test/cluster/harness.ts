@@ -9,6 +9,7 @@ import { repoRoot, runTalosctl, tempDir } from "../cli/harness.ts";
 
 export interface TestNode {
   readonly address: string;
+  readonly type: "controlplane" | "worker";
   readonly stateDir: string;
   process: ChildProcess | undefined;
   log: string;
@@ -52,11 +53,18 @@ export async function waitForPort(address: string, port: number, timeoutMs = 150
 export async function startCluster(
   subnet: number,
   count: number,
-  opts: { configPatch?: string } = {},
+  opts: {
+    configPatch?: string;
+    /** Worker nodes after the `count` control planes. */
+    workers?: number;
+    /** Start without a config: nodes wait in maintenance mode for apply-config --insecure. */
+    maintenance?: boolean;
+  } = {},
 ): Promise<TestCluster> {
   const tmp = await tempDir("talos-cluster-");
   const dir = tmp.path;
-  const addresses = Array.from({ length: count }, (_, i) => `127.0.${subnet}.${i + 2}`);
+  const total = count + (opts.workers ?? 0);
+  const addresses = Array.from({ length: total }, (_, i) => `127.0.${subnet}.${i + 2}`);
   const gen = await runTalosctl(
     [
       "gen",
@@ -72,6 +80,7 @@ export async function startCluster(
   if (gen.code !== 0) throw new Error(`gen config failed: ${gen.stderr}`);
   const nodes: TestNode[] = addresses.map((address, i) => ({
     address,
+    type: i < count ? ("controlplane" as const) : ("worker" as const),
     stateDir: join(dir, `node-${i + 1}`),
     process: undefined,
     log: "",
@@ -83,11 +92,10 @@ export async function startCluster(
     talosconfig,
     talosctl: (args) => runTalosctl(["--talosconfig", talosconfig, ...args], { cwd: dir }),
     async start(node) {
-      const child = spawn(
-        NODE_BIN,
-        [MACHINED, "--state-dir", node.stateDir, "--address", node.address, "--config", join(dir, "controlplane.yaml")],
-        { stdio: ["ignore", "pipe", "pipe"] },
-      );
+      const config = opts.maintenance === true ? [] : ["--config", join(dir, `${node.type}.yaml`)];
+      const child = spawn(NODE_BIN, [MACHINED, "--state-dir", node.stateDir, "--address", node.address, ...config], {
+        stdio: ["ignore", "pipe", "pipe"],
+      });
       node.process = child;
       node.log = "";
       child.stdout?.on("data", (d: Buffer) => {

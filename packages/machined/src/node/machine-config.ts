@@ -16,6 +16,8 @@ export interface NodeConfig {
   readonly machineToken: string;
   /** `cluster.controlPlane.endpoint` (the Kubernetes API URL). */
   readonly clusterEndpoint: string;
+  /** `cluster.ca` with its key (control plane only). */
+  readonly kubernetesCA: { readonly crt: string; readonly key: string } | undefined;
   /** `cluster.etcd` (control plane only). */
   readonly etcd: {
     readonly ca: { readonly crt: string; readonly key: string } | undefined;
@@ -54,6 +56,10 @@ export function readNodeConfig(text: string, source: string): NodeConfig {
     clusterName: str(cluster["clusterName"]),
     machineToken: str(machine["token"]) ?? "",
     clusterEndpoint: str(obj(cluster["controlPlane"])["endpoint"]) ?? "",
+    kubernetesCA:
+      str(obj(cluster["ca"])["key"]) !== undefined && str(obj(cluster["ca"])["key"]) !== ""
+        ? { crt: str(obj(cluster["ca"])["crt"]) ?? "", key: str(obj(cluster["ca"])["key"]) ?? "" }
+        : undefined,
     etcd: {
       ca:
         str(etcdCA["crt"]) !== undefined ? { crt: str(etcdCA["crt"]) ?? "", key: str(etcdCA["key"]) ?? "" } : undefined,

@@ -115,6 +115,7 @@ export async function startNode(opts: NodeOptions): Promise<RunningNode> {
           sha: opts.sha,
           hostname,
           rbac: () => store.active.rbac,
+          config: () => store.active,
           applyConfiguration: createApplyConfiguration({
             store,
             mode: validationMode,

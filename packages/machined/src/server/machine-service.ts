@@ -9,6 +9,8 @@ import {
   VersionResponseSchema,
 } from "@talos/machinery/api";
 import { TALOS_VERSION } from "@talos/machinery/constants";
+import type { NodeConfig } from "../node/machine-config.ts";
+import { kubeconfigStream } from "./kubeconfig.ts";
 
 /** What the service reads from the running node. */
 export interface MachineServiceDeps {
@@ -19,6 +21,8 @@ export interface MachineServiceDeps {
   /** Whether `machine.features.rbac` is on; undefined without a config. */
   rbac(): boolean | undefined;
   applyConfiguration(req: ApplyConfigurationRequest): Promise<ApplyConfigurationResponse>;
+  /** The active machine config. */
+  config(): NodeConfig;
 }
 
 export function createMachineService(deps: MachineServiceDeps): Partial<ServiceImpl<typeof MachineService>> {
@@ -43,6 +47,7 @@ export function createMachineService(deps: MachineServiceDeps): Partial<ServiceI
       });
     },
     applyConfiguration: (req) => deps.applyConfiguration(req),
+    kubeconfig: () => kubeconfigStream(deps.config()),
     async hostname() {
       return create(HostnameResponseSchema, { messages: [{ hostname: await deps.hostname() }] });
     },
