@@ -1,12 +1,12 @@
-// A Talos node as one process: resource state and controllers, machined's API on a unix socket, and apid
-// on <address>:50000 in front of it. Runs as a plain process for development and tests
-// (`machined --state-dir DIR --address 127.0.0.N`), several side by side on loopback addresses.
+// A Talos node as one process: resource state and controllers, machined's API on a unix socket, and the
+// system services (apid on <address>:50000, trustd, etcd) under the supervisor. Runs as a plain process for
+// development and tests (`machined --state-dir DIR --address 127.0.0.N`), several side by side on loopback
+// addresses, and as PID 1 of a container node.
 import { mkdir, rm } from "node:fs/promises";
 import http2 from "node:http2";
 import { join } from "node:path";
 import { connectNodeAdapter } from "@connectrpc/connect-node";
 import { cosi, MachineService, StorageService } from "@talos/machinery/api";
-import { APID_PORT } from "@talos/machinery/constants";
 import {
   ALL_KINDS,
   definitionId,
@@ -17,29 +17,30 @@ import {
   resourceDefinitionKind,
   TALOS_NAMESPACES,
 } from "@talos/machinery/resources";
-import { decodeCertAndKey, loadCertificateAuthority } from "@talos/machinery/secrets";
 import { createEngine, createInMemoryState, type Logger, newPointer, newResource, type State } from "@talos/runtime";
-import { type Apid, startApid } from "../apid/apid.ts";
-import { BackendPool, localBackend, remoteBackend } from "../apid/backend.ts";
 import { MAX_MESSAGE_SIZE } from "../apid/grpc-frame.ts";
 import { allControllers } from "../controllers/index.ts";
 import { writeFileAtomic } from "../os/write-file-atomic.ts";
-import { type ApiCertificates, issueApiCertificates, issueTrustdCertificate } from "../pki/api-certificates.ts";
 import { createApplyConfiguration } from "../server/apply-configuration.ts";
 import { authorize } from "../server/authz.ts";
 import { createStateService } from "../server/cosi-state-service.ts";
 import { createMachineService } from "../server/machine-service.ts";
+import { createServicesApi } from "../server/services-api.ts";
 import { createStorageService } from "../server/storage-service.ts";
-import { requestApiCertificate } from "../trustd/request-certificate.ts";
-import { startTrustd, type Trustd } from "../trustd/trustd.ts";
+import { apidService } from "../services/apid.ts";
+import { machinedService } from "../services/machined.ts";
+import { trustdService } from "../services/trustd.ts";
+import { Supervisor } from "../supervisor/index.ts";
 import { ConfigStore } from "./config-store.ts";
-import { clusterEndpointHost } from "./machine-config.ts";
+import { EventBus } from "./event-bus.ts";
+import { bufferedLogger } from "./logger.ts";
 import { runMaintenance } from "./maintenance.ts";
+import { publishServiceStatus } from "./service-status.ts";
 import { hasStateConfig, STATE_CONFIG_FILE } from "./state-dir.ts";
 
 export interface NodeOptions {
   readonly stateDir: string;
-  /** The node's address: apid listens on it, and it is the node's address in its resources. */
+  /** The node's address: its services listen on it, and it is the node's address in its resources. */
   readonly address: string;
   readonly apidPort?: number;
   readonly trustdPort?: number;
@@ -54,17 +55,25 @@ export interface NodeOptions {
 
 export interface RunningNode {
   readonly state: State;
-  readonly apid: Apid;
+  readonly supervisor: Supervisor;
   readonly socketPath: string;
   close(): Promise<void>;
 }
 
 export async function startNode(opts: NodeOptions): Promise<RunningNode> {
   await mkdir(opts.stateDir, { recursive: true, mode: 0o700 });
+  const supervisor = new Supervisor();
+  // Everything machined logs also lands in its `machined` log buffer (`talosctl logs machined`).
+  const logger = bufferedLogger(opts.logger, supervisor.logs.get("machined"));
+  const events = new EventBus();
   const state = createInMemoryState();
   await registerDefinitions(state);
   const kinds = new Map<string, ResourceKind<unknown>>(ALL_KINDS.map((k) => [k.kind.type, k as ResourceKind<unknown>]));
   const validationMode = opts.platform.mode === "metal" ? "metal" : "container";
+  for (const id of ["default", "current", "accumulative"]) {
+    await state.create(newResource(newPointer(nodeAddressKind.kind, id), { addresses: [`${opts.address}/32`] }));
+  }
+
   if (!(await hasStateConfig(opts.stateDir))) {
     // No config in STATE: maintenance mode until one is applied, then boot with it (no reboot needed).
     const config = await runMaintenance({
@@ -74,21 +83,22 @@ export async function startNode(opts: NodeOptions): Promise<RunningNode> {
       mode: validationMode,
       state,
       kinds,
-      logger: opts.logger,
+      logger,
     });
     await writeFileAtomic(join(opts.stateDir, STATE_CONFIG_FILE), config.text, 0o600);
   }
   const store = await ConfigStore.open(state, opts.stateDir);
-  // Certificates and apid settings follow the config the node booted with; changing them needs a reboot.
+  // Certificates and service settings follow the config the node booted with; changing them needs a reboot.
   const node = store.active;
-  for (const id of ["default", "current", "accumulative"]) {
-    await state.create(newResource(newPointer(nodeAddressKind.kind, id), { addresses: [`${opts.address}/32`] }));
-  }
 
   const abort = new AbortController();
-  const engine = createEngine({ state, logger: opts.logger });
+  const engine = createEngine({
+    state,
+    logger: bufferedLogger(opts.logger, supervisor.logs.get("controller-runtime")),
+  });
   for (const c of allControllers({ defaultHostname: opts.hostname })) engine.register(c);
   const engineDone = engine.run(abort.signal);
+  const unpublish = publishServiceStatus(supervisor, state, events, logger);
 
   const hostname = async () => {
     const res = await state.watchFor(
@@ -108,21 +118,17 @@ export async function startNode(opts: NodeOptions): Promise<RunningNode> {
     // Talos answers uncompressed (its servers register no compressor); talosctl does not compress either.
     acceptCompression: [],
     routes: (router) => {
-      router.service(
-        MachineService,
-        createMachineService({
+      router.service(MachineService, {
+        ...createMachineService({
           platform: opts.platform,
           sha: opts.sha,
           hostname,
           rbac: () => store.active.rbac,
           config: () => store.active,
-          applyConfiguration: createApplyConfiguration({
-            store,
-            mode: validationMode,
-            reboot: opts.reboot,
-          }),
+          applyConfiguration: createApplyConfiguration({ store, mode: validationMode, reboot: opts.reboot }),
         }),
-      );
+        ...createServicesApi(supervisor, events),
+      });
       router.service(cosi.State, createStateService(state, kinds));
       router.service(StorageService, createStorageService());
     },
@@ -135,69 +141,36 @@ export async function startNode(opts: NodeOptions): Promise<RunningNode> {
     machined.listen(socketPath, () => resolve());
   });
 
-  const currentHostname = await hostname();
-  const identity = { hostname: currentHostname, addresses: [opts.address], certSANs: node.certSANs };
-  const controlPlane = node.machineType !== "worker";
-  let certs: ApiCertificates;
-  let trustd: Trustd | undefined;
-  if (controlPlane) {
-    // Control planes hold the OS CA key: they issue their own certificates and sign others' via trustd.
-    certs = await issueApiCertificates(node.osCA, identity);
-    const osCA = loadCertificateAuthority(decodeCertAndKey(node.osCA, "machine.ca"), "machine.ca");
-    const trustdCert = await issueTrustdCertificate(node.osCA, identity);
-    trustd = await startTrustd({
-      host: opts.address,
-      port: opts.trustdPort,
-      tls: () => trustdCert,
-      osCA,
-      token: () => store.active.machineToken,
-      logger: opts.logger,
-    });
-  } else {
-    // Workers only know the CA certificate and the token: trustd on a control plane signs their key.
-    const endpoint = clusterEndpointHost(node);
-    const signed = await requestApiCertificate({
-      endpoints: endpoint === "" ? [] : [endpoint],
-      osCAcrt: node.osCA.crt,
-      token: node.machineToken,
-      hostname: currentHostname,
-      addresses: [opts.address],
-      logger: opts.logger,
-      timeoutMs: 30 * 60_000,
-    });
-    certs = { ca: signed.ca, server: { cert: signed.cert, key: signed.key } };
+  supervisor.load(machinedService(socketPath));
+  supervisor.load(
+    apidService({
+      address: opts.address,
+      port: opts.apidPort,
+      config: node,
+      hostname,
+      socketPath,
+      localHandler: handler,
+      logger,
+    }),
+  );
+  if (node.machineType !== "worker") {
+    supervisor.load(trustdService({ address: opts.address, port: opts.trustdPort, store, hostname, logger }));
   }
-  const client = certs.client;
-  const apid = await startApid({
-    host: opts.address,
-    port: opts.apidPort ?? APID_PORT,
-    tls: () => ({ key: certs.server.key, cert: certs.server.cert, ca: certs.ca }),
-    rbac: node.rbac,
-    extKeyUsageCheck: node.apidCheckExtKeyUsage,
-    local: localBackend(socketPath),
-    localHandler: handler,
-    ...(client !== undefined
-      ? {
-          remote: new BackendPool((target) =>
-            remoteBackend(
-              target,
-              () => ({ ca: certs.ca, cert: client.cert, key: client.key }),
-              opts.apidPort ?? APID_PORT,
-            ),
-          ),
-        }
-      : {}),
-    isLocal: (target) => target === opts.address || target === currentHostname,
+  supervisor.startAll();
+  logger.info("services started", {
+    services: supervisor
+      .list()
+      .map((s) => s.id)
+      .join(","),
   });
-  opts.logger.info("node ready", { address: opts.address, apid: `${apid.address.address}:${apid.address.port}` });
 
   return {
     state,
-    apid,
+    supervisor,
     socketPath,
     async close() {
-      await apid.close();
-      await trustd?.close();
+      await supervisor.shutdown();
+      unpublish();
       await new Promise<void>((resolve) => {
         machined.close(() => resolve());
         setTimeout(resolve, 1000).unref();

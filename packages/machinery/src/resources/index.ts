@@ -7,6 +7,7 @@ import { type NamespaceSpec, namespaceKind } from "./meta/namespace.ts";
 import { resourceDefinitionKind } from "./meta/resource-definition.ts";
 import { HOSTNAME_STATUS_ID, type HostnameStatusSpec, hostnameStatusKind } from "./network/hostname-status.ts";
 import { type NodeAddressSpec, nodeAddressKind } from "./network/node-address.ts";
+import { type ServiceSpec, serviceKind } from "./v1alpha1/service.ts";
 
 export {
   definitionId,
@@ -33,6 +34,8 @@ export {
   namespaceKind,
   nodeAddressKind,
   resourceDefinitionKind,
+  type ServiceSpec,
+  serviceKind,
 };
 
 /** Every kind a node serves, in registration order. */
@@ -43,4 +46,5 @@ export const ALL_KINDS: readonly ResourceKind<never>[] = [
   hostnameStatusKind,
   nodeAddressKind,
   memberKind,
+  serviceKind,
 ] as unknown as ResourceKind<never>[];
