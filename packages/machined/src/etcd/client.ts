@@ -5,6 +5,7 @@
 import { type Client, Code, ConnectError, createClient } from "@connectrpc/connect";
 import { createGrpcTransport, Http2SessionManager } from "@connectrpc/connect-node";
 import { etcd } from "@talos/machinery/api";
+import { formatMemberId } from "./member-id.ts";
 
 /** Talos dials etcd with a 5 s timeout. */
 export const DEFAULT_ETCD_DIAL_TIMEOUT_MS = 5_000;
@@ -87,7 +88,10 @@ export interface EtcdClient {
   memberRemove(id: bigint, opts?: EtcdCallOptions): Promise<EtcdMember[]>;
   /** Promotes a learner to a voting member; etcd refuses (FailedPrecondition) until the learner has caught up. */
   memberPromote(id: bigint, opts?: EtcdCallOptions): Promise<EtcdMember[]>;
-  /** Replaces a member's peer URLs. */
+  /**
+   * Replaces a voting member's peer URLs. Refused (FailedPrecondition) for a learner: etcd 3.4 would silently turn
+   * it into a "voting" member that raft still treats as a learner.
+   */
   memberUpdate(id: bigint, peerUrls: readonly string[], opts?: EtcdCallOptions): Promise<EtcdMember[]>;
   /** Status of the first endpoint's member (no failover: the answer is about that member). */
   status(opts?: EtcdCallOptions): Promise<EtcdStatus>;
@@ -97,7 +101,11 @@ export interface EtcdClient {
   alarmDisarm(opts?: EtcdCallOptions): Promise<EtcdAlarm[]>;
   /** Defragments the first endpoint's member (no failover); that member stalls while it runs. */
   defragment(opts?: EtcdCallOptions): Promise<void>;
-  /** Hands leadership to `targetId`; the request goes to whichever endpoint is the leader (as etcdctl does). */
+  /**
+   * Hands leadership to the voting member `targetId` and waits for the change; the request goes to whichever
+   * endpoint is the leader (as etcdctl does). etcd refuses a learner or unknown target ("bad leader transferee",
+   * FailedPrecondition). Pass a timeout: etcd waits for the transfer without a deadline of its own.
+   */
   moveLeader(targetId: bigint, opts?: EtcdCallOptions): Promise<void>;
   /**
    * Streams a member's backend database: the bolt file followed by its 32-byte SHA-256, exactly what
@@ -222,6 +230,17 @@ export function createEtcdClient(options: EtcdClientOptions): EtcdClient {
     },
 
     async memberUpdate(id, peerUrls, opts) {
+      // etcd (3.4, and 3.5 before the fix of etcd-io/etcd#21694) drops the learner flag from the member it updates,
+      // while raft still treats it as a learner: the member then can be neither promoted nor made leader.
+      const current = (await call(opts, true, (ep) => ep.cluster.memberList({}, opts))).members.find(
+        (m) => m.ID === id,
+      );
+      if (current?.isLearner === true) {
+        throw new ConnectError(
+          `etcd MemberUpdate: ${formatMemberId(id)} is a learner (etcd would forget it); remove and add it again`,
+          Code.FailedPrecondition,
+        );
+      }
       const res = await call(opts, false, (ep) => ep.cluster.memberUpdate({ ID: id, peerURLs: [...peerUrls] }, opts));
       return res.members.map(toMember);
     },
