@@ -31,6 +31,8 @@ async function main(): Promise<void> {
       hostname: { type: "string" },
       "apid-port": { type: "string" },
       platform: { type: "string", default: "container" },
+      // Short pauses for etcd joins, learner promotion and service restarts (tests only).
+      "fast-timing": { type: "boolean", default: false },
     },
     strict: true,
   });
@@ -57,6 +59,9 @@ async function main(): Promise<void> {
     platform: { name: values.platform ?? "container", mode: values.platform === "metal" ? "metal" : "container" },
     sha: SHA,
     logger,
+    ...(values["fast-timing"] === true
+      ? { timing: { etcdJoinRetryMs: 1000, etcdPromoteRetryMs: 2000, restartDelayMs: 1000 } }
+      : {}),
     reboot: () => {
       logger.info("rebooting");
       void node.close().finally(() => reboot());

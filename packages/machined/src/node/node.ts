@@ -24,10 +24,12 @@ import { writeFileAtomic } from "../os/write-file-atomic.ts";
 import { createApplyConfiguration } from "../server/apply-configuration.ts";
 import { authorize } from "../server/authz.ts";
 import { createStateService } from "../server/cosi-state-service.ts";
+import { createEtcdApi } from "../server/etcd-api.ts";
 import { createMachineService } from "../server/machine-service.ts";
 import { createServicesApi } from "../server/services-api.ts";
 import { createStorageService } from "../server/storage-service.ts";
 import { apidService } from "../services/apid.ts";
+import { EtcdManager } from "../services/etcd/manager.ts";
 import { machinedService } from "../services/machined.ts";
 import { trustdService } from "../services/trustd.ts";
 import { Supervisor } from "../supervisor/index.ts";
@@ -51,6 +53,19 @@ export interface NodeOptions {
   readonly logger: Logger;
   /** Restarts the node (process or container) so that it boots with the persisted config. */
   readonly reboot: () => void;
+  /** EPHEMERAL (`/var`); default `<stateDir>/var`. */
+  readonly varDir?: string;
+  /**
+   * Services listen on all addresses (a node with its own network, e.g. a container) rather than only on
+   * `address` (several process nodes sharing one host).
+   */
+  readonly listenAll?: boolean;
+  /** Test knobs: pauses of the etcd join/promotion loops and service restarts. */
+  readonly timing?: {
+    readonly etcdJoinRetryMs?: number;
+    readonly etcdPromoteRetryMs?: number;
+    readonly restartDelayMs?: number;
+  };
 }
 
 export interface RunningNode {
@@ -108,6 +123,21 @@ export async function startNode(opts: NodeOptions): Promise<RunningNode> {
     );
     return res?.spec.hostname ?? opts.hostname;
   };
+  const etcd =
+    node.machineType === "worker"
+      ? undefined
+      : new EtcdManager({
+          address: opts.address,
+          listenAddress: opts.listenAll === true ? "0.0.0.0" : opts.address,
+          varDir: opts.varDir ?? join(opts.stateDir, "var"),
+          pkiDir: join(opts.stateDir, "system", "secrets", "etcd"),
+          store,
+          hostname,
+          logger,
+          joinRetryMs: opts.timing?.etcdJoinRetryMs,
+          promoteRetryMs: opts.timing?.etcdPromoteRetryMs,
+          restartDelayMs: opts.timing?.restartDelayMs,
+        });
   const handler = connectNodeAdapter({
     grpc: true,
     connect: false,
@@ -128,6 +158,7 @@ export async function startNode(opts: NodeOptions): Promise<RunningNode> {
           applyConfiguration: createApplyConfiguration({ store, mode: validationMode, reboot: opts.reboot }),
         }),
         ...createServicesApi(supervisor, events),
+        ...createEtcdApi({ etcd, supervisor }),
       });
       router.service(cosi.State, createStateService(state, kinds));
       router.service(StorageService, createStorageService());
@@ -153,8 +184,9 @@ export async function startNode(opts: NodeOptions): Promise<RunningNode> {
       logger,
     }),
   );
-  if (node.machineType !== "worker") {
+  if (etcd !== undefined) {
     supervisor.load(trustdService({ address: opts.address, port: opts.trustdPort, store, hostname, logger }));
+    supervisor.load(etcd.service());
   }
   supervisor.startAll();
   logger.info("services started", {

@@ -1,6 +1,6 @@
 // etcd on a control plane node: its certificates, how it starts (new cluster on bootstrap, join as a learner,
 // or rejoin with existing data), the learner promotion, and a client for the etcd APIs Talos serves.
-import { chmod, mkdir, readdir, writeFile } from "node:fs/promises";
+import { chmod, mkdir, readdir, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { Logger } from "@talos/runtime";
 import { createEtcdClient, type EtcdClient, type EtcdMember } from "../../etcd/client.ts";
@@ -50,6 +50,16 @@ export class EtcdManager {
       (entries) => entries.length > 0,
       () => false,
     );
+  }
+
+  /** Where `bootstrap --recover-from` uploads a snapshot (`/var/lib/etcd.snapshot`). */
+  get snapshotPath(): string {
+    return join(this.#opts.varDir, "lib", "etcd.snapshot");
+  }
+
+  /** Removes etcd's data (after leaving the cluster). */
+  async wipeData(): Promise<void> {
+    await rm(this.dataDir, { recursive: true, force: true });
   }
 
   /** Marks the next start as the bootstrap of a new cluster. */

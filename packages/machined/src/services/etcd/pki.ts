@@ -27,10 +27,13 @@ export async function issueEtcdCertificates(
     keyUsage: ["digitalSignature", "keyEncipherment"],
     lifetimeMs: TEN_YEARS_MS,
   });
+  // etcd checks a peer's source IP against its certificate. Nodes that share a host on loopback addresses
+  // connect out from 127.0.0.1, so their peer certificates name it too.
+  const peerIps = ips.some((ip) => ip.startsWith("127.")) ? [...new Set([...ips, "127.0.0.1"])] : ips;
   const peer = await issueCertificate(ca, {
     commonName: id.hostname,
     dnsNames: [id.hostname],
-    ipAddresses: ips,
+    ipAddresses: peerIps,
     extKeyUsage: ["serverAuth", "clientAuth"],
     keyUsage: ["digitalSignature", "keyEncipherment"],
     lifetimeMs: TEN_YEARS_MS,
