@@ -93,9 +93,13 @@ export async function startCluster(
     talosctl: (args) => runTalosctl(["--talosconfig", talosconfig, ...args], { cwd: dir }),
     async start(node) {
       const config = opts.maintenance === true ? [] : ["--config", join(dir, `${node.type}.yaml`)];
-      const child = spawn(NODE_BIN, [MACHINED, "--state-dir", node.stateDir, "--address", node.address, "--fast-timing", ...config], {
-        stdio: ["ignore", "pipe", "pipe"],
-      });
+      const child = spawn(
+        NODE_BIN,
+        [MACHINED, "--state-dir", node.stateDir, "--address", node.address, "--fast-timing", ...config],
+        {
+          stdio: ["ignore", "pipe", "pipe"],
+        },
+      );
       node.process = child;
       node.log = "";
       child.stdout?.on("data", (d: Buffer) => {

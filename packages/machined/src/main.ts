@@ -66,6 +66,10 @@ async function main(): Promise<void> {
       logger.info("rebooting");
       void node.close().finally(() => reboot());
     },
+    shutdown: () => {
+      logger.info("shutting down");
+      void node.close().finally(() => process.exit(0));
+    },
   });
   const stop = async () => {
     logger.info("shutting down");

@@ -25,6 +25,7 @@ import { createApplyConfiguration } from "../server/apply-configuration.ts";
 import { authorize } from "../server/authz.ts";
 import { createStateService } from "../server/cosi-state-service.ts";
 import { createEtcdApi } from "../server/etcd-api.ts";
+import { createLifecycleApi } from "../server/lifecycle-api.ts";
 import { createMachineService } from "../server/machine-service.ts";
 import { createServicesApi } from "../server/services-api.ts";
 import { createStorageService } from "../server/storage-service.ts";
@@ -53,6 +54,8 @@ export interface NodeOptions {
   readonly logger: Logger;
   /** Restarts the node (process or container) so that it boots with the persisted config. */
   readonly reboot: () => void;
+  /** Stops the node for good (the process exits). */
+  readonly shutdown?: () => void;
   /** EPHEMERAL (`/var`); default `<stateDir>/var`. */
   readonly varDir?: string;
   /**
@@ -123,13 +126,14 @@ export async function startNode(opts: NodeOptions): Promise<RunningNode> {
     );
     return res?.spec.hostname ?? opts.hostname;
   };
+  const varDir = opts.varDir ?? join(opts.stateDir, "var");
   const etcd =
     node.machineType === "worker"
       ? undefined
       : new EtcdManager({
           address: opts.address,
           listenAddress: opts.listenAll === true ? "0.0.0.0" : opts.address,
-          varDir: opts.varDir ?? join(opts.stateDir, "var"),
+          varDir,
           pkiDir: join(opts.stateDir, "system", "secrets", "etcd"),
           store,
           hostname,
@@ -159,6 +163,20 @@ export async function startNode(opts: NodeOptions): Promise<RunningNode> {
         }),
         ...createServicesApi(supervisor, events),
         ...createEtcdApi({ etcd, supervisor }),
+        ...createLifecycleApi({
+          stateDir: opts.stateDir,
+          varDir,
+          logger,
+          reboot: opts.reboot,
+          shutdown: opts.shutdown ?? opts.reboot,
+          ...(etcd !== undefined
+            ? {
+                leaveEtcd: async () => {
+                  if (supervisor.isRunning("etcd")) await etcd.leave(() => supervisor.stop("etcd"));
+                },
+              }
+            : {}),
+        }),
       });
       router.service(cosi.State, createStateService(state, kinds));
       router.service(StorageService, createStorageService());

@@ -88,21 +88,12 @@ export function createEtcdApi(deps: EtcdApiDeps): Partial<ServiceImpl<typeof Mac
       }),
     etcdLeaveCluster: async () => {
       const etcd = controlPlaneOnly(deps, "etcd leave");
-      const client = await etcd.localClient();
-      const status = await client.status({ timeoutMs: 10_000 });
-      const others = (await client.memberList({ timeoutMs: 10_000 })).filter((m) => m.id !== status.memberId);
-      if (others.length === 0)
-        throw new ConnectError("cannot leave: this is the only etcd member", Code.FailedPrecondition);
-      const via = await etcd.clientOf(
-        others.flatMap((m) => m.clientUrls.map((u) => new URL(u).hostname.replace(/^\[(.*)\]$/, "$1"))),
-      );
       try {
-        await via.memberRemove(status.memberId, { timeoutMs: 10_000 });
-      } finally {
-        via.close();
+        await etcd.leave(() => deps.supervisor.stop("etcd"));
+      } catch (e) {
+        if (e instanceof ConnectError) throw e;
+        throw new ConnectError((e as Error).message, Code.FailedPrecondition);
       }
-      await deps.supervisor.stop("etcd");
-      await etcd.wipeData();
       return create(EtcdLeaveClusterResponseSchema, { messages: [{}] });
     },
     etcdForfeitLeadership: async () =>

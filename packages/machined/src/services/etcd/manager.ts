@@ -62,6 +62,29 @@ export class EtcdManager {
     await rm(this.dataDir, { recursive: true, force: true });
   }
 
+  /**
+   * Leaves the cluster: removes this member through another one, stops etcd and wipes its data (Talos's
+   * `etcd leave` and the graceful part of reset).
+   */
+  async leave(stopService: () => Promise<void>): Promise<void> {
+    const client = await this.localClient();
+    const status = await client.status({ timeoutMs: 10_000 });
+    const others = (await client.memberList({ timeoutMs: 10_000 })).filter((m) => m.id !== status.memberId);
+    if (others.length === 0) throw new Error("cannot leave: this is the only etcd member");
+    const via = await this.clientOf(
+      others.flatMap((m) => m.clientUrls.map((u) => new URL(u).hostname.replace(/^\[(.*)\]$/, "$1"))),
+    );
+    try {
+      await via.memberRemove(status.memberId, { timeoutMs: 10_000 });
+    } finally {
+      via.close();
+    }
+    await stopService();
+    await this.wipeData();
+    this.#client?.close();
+    this.#client = undefined;
+  }
+
   /** Marks the next start as the bootstrap of a new cluster. */
   requestBootstrap(): void {
     this.#bootstrap = true;
