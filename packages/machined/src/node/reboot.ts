@@ -10,5 +10,27 @@ export function reboot(): never {
     // Without execve, exit with a code the supervisor treats as "restart me".
     process.exit(75);
   }
-  return execve(process.execPath, [process.execPath, ...process.execArgv, ...process.argv.slice(1)], process.env);
+  return execve(
+    process.execPath,
+    [process.execPath, ...process.execArgv, ...withoutInitialConfig(process.argv.slice(1))],
+    process.env,
+  );
+}
+
+/**
+ * The command line minus `--config FILE`: that flag installs a config on first boot only; after a reset
+ * wiped STATE, the rebooted node must come up in maintenance mode, not with the original file.
+ */
+export function withoutInitialConfig(argv: readonly string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i] ?? "";
+    if (a === "--config") {
+      i++;
+      continue;
+    }
+    if (a.startsWith("--config=")) continue;
+    out.push(a);
+  }
+  return out;
 }
