@@ -37,6 +37,7 @@ import { Supervisor } from "../supervisor/index.ts";
 import { ConfigStore } from "./config-store.ts";
 import { EventBus } from "./event-bus.ts";
 import { bufferedLogger } from "./logger.ts";
+import { setMachineStage, trackMachineStatus } from "./machine-status.ts";
 import { runMaintenance } from "./maintenance.ts";
 import { publishServiceStatus } from "./service-status.ts";
 import { hasStateConfig, STATE_CONFIG_FILE } from "./state-dir.ts";
@@ -92,8 +93,10 @@ export async function startNode(opts: NodeOptions): Promise<RunningNode> {
     await state.create(newResource(newPointer(nodeAddressKind.kind, id), { addresses: [`${opts.address}/32`] }));
   }
 
+  await setMachineStage(state, "booting");
   if (!(await hasStateConfig(opts.stateDir))) {
     // No config in STATE: maintenance mode until one is applied, then boot with it (no reboot needed).
+    await setMachineStage(state, "maintenance");
     const config = await runMaintenance({
       address: opts.address,
       port: opts.apidPort,
@@ -104,6 +107,7 @@ export async function startNode(opts: NodeOptions): Promise<RunningNode> {
       logger,
     });
     await writeFileAtomic(join(opts.stateDir, STATE_CONFIG_FILE), config.text, 0o600);
+    await setMachineStage(state, "booting");
   }
   const store = await ConfigStore.open(state, opts.stateDir);
   // Certificates and service settings follow the config the node booted with; changing them needs a reboot.
@@ -206,6 +210,7 @@ export async function startNode(opts: NodeOptions): Promise<RunningNode> {
     supervisor.load(trustdService({ address: opts.address, port: opts.trustdPort, store, hostname, logger }));
     supervisor.load(etcd.service());
   }
+  const untrack = trackMachineStatus(state, supervisor, etcd);
   supervisor.startAll();
   logger.info("services started", {
     services: supervisor
@@ -219,6 +224,7 @@ export async function startNode(opts: NodeOptions): Promise<RunningNode> {
     supervisor,
     socketPath,
     async close() {
+      untrack();
       await supervisor.shutdown();
       unpublish();
       await new Promise<void>((resolve) => {

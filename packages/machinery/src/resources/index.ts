@@ -2,11 +2,21 @@
 // definitions and wire encodings. One kind per file under <domain>/.
 import { type MemberSpec, memberKind } from "./cluster/member.ts";
 import { MACHINE_CONFIG_ID, type MachineConfigSpec, machineConfigKind } from "./config/machine-config.ts";
+import { ETCD_MEMBER_ID, type EtcdMemberSpec, etcdMemberKind } from "./etcd/member.ts";
+import { type ManifestSpec, manifestKind } from "./k8s/manifest.ts";
+import { type NodenameSpec, nodenameKind } from "./k8s/nodename.ts";
+import { type StaticPodSpec, staticPodKind } from "./k8s/static-pod.ts";
 import type { ResourceKind } from "./kind.ts";
 import { type NamespaceSpec, namespaceKind } from "./meta/namespace.ts";
 import { resourceDefinitionKind } from "./meta/resource-definition.ts";
 import { HOSTNAME_STATUS_ID, type HostnameStatusSpec, hostnameStatusKind } from "./network/hostname-status.ts";
 import { type NodeAddressSpec, nodeAddressKind } from "./network/node-address.ts";
+import {
+  MACHINE_STATUS_ID,
+  type MachineStage,
+  type MachineStatusSpec,
+  machineStatusKind,
+} from "./runtime/machine-status.ts";
 import { type ServiceSpec, serviceKind } from "./v1alpha1/service.ts";
 
 export {
@@ -21,21 +31,34 @@ export {
 export { defineKind, ipBytes, type ResourceKind, yamlOf } from "./kind.ts";
 export { TALOS_NAMESPACES } from "./namespaces.ts";
 export {
+  ETCD_MEMBER_ID,
+  type EtcdMemberSpec,
+  etcdMemberKind,
   HOSTNAME_STATUS_ID,
   type HostnameStatusSpec,
   hostnameStatusKind,
   MACHINE_CONFIG_ID,
+  MACHINE_STATUS_ID,
   type MachineConfigSpec,
+  type MachineStage,
+  type MachineStatusSpec,
+  type ManifestSpec,
   type MemberSpec,
   machineConfigKind,
+  machineStatusKind,
+  manifestKind,
   memberKind,
   type NamespaceSpec,
   type NodeAddressSpec,
+  type NodenameSpec,
   namespaceKind,
   nodeAddressKind,
+  nodenameKind,
   resourceDefinitionKind,
   type ServiceSpec,
+  type StaticPodSpec,
   serviceKind,
+  staticPodKind,
 };
 
 /** Every kind a node serves, in registration order. */
@@ -47,4 +70,9 @@ export const ALL_KINDS: readonly ResourceKind<never>[] = [
   nodeAddressKind,
   memberKind,
   serviceKind,
+  machineStatusKind,
+  etcdMemberKind,
+  nodenameKind,
+  staticPodKind,
+  manifestKind,
 ] as unknown as ResourceKind<never>[];
