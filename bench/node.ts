@@ -26,11 +26,12 @@ function portOpen(host: string, port: number): Promise<boolean> {
   });
 }
 
-function rssMiB(pid: number): number {
+/** A /proc/<pid>/status memory field (VmRSS, RssAnon, ...) in MiB. */
+function statusMiB(pid: number, field: string): number {
   const line =
     readFileSync(`/proc/${pid}/status`, "utf8")
       .split("\n")
-      .find((l) => l.startsWith("VmRSS:")) ?? "";
+      .find((l) => l.startsWith(`${field}:`)) ?? "";
   return Number(line.replace(/\D+/g, "")) / 1024;
 }
 
@@ -38,6 +39,7 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 const ready: number[] = [];
 const etcdHealthy: number[] = [];
 const rss: number[] = [];
+const anon: number[] = [];
 
 for (let i = 0; i < runs; i++) {
   const dir = mkdtempSync(join(tmpdir(), "bench-node-"));
@@ -60,6 +62,8 @@ for (let i = 0; i < runs; i++) {
     ],
     { stdio: "ignore" },
   );
+  // A failed run must not leave a node holding the address for the next one.
+  process.once("exit", () => node.kill("SIGKILL"));
   // API ready: a real `version` call through apid succeeds.
   for (;;) {
     if (await portOpen(address, 50000)) {
@@ -84,7 +88,8 @@ for (let i = 0; i < runs; i++) {
   etcdHealthy.push(performance.now() - b);
 
   await new Promise((r) => setTimeout(r, 5000)); // idle
-  rss.push(rssMiB(node.pid ?? 0));
+  rss.push(statusMiB(node.pid ?? 0, "VmRSS"));
+  anon.push(statusMiB(node.pid ?? 0, "RssAnon"));
   node.kill("SIGTERM");
   await new Promise((r) => node.once("exit", r));
   rmSync(dir, { recursive: true, force: true });
@@ -98,4 +103,5 @@ const row = (name: string, xs: number[], unit: string, digits = 0) =>
   );
 row("node start → API ready (`version` answers through apid)", ready, "ms");
 row("`bootstrap` → etcd healthy (EtcdMember published)", etcdHealthy, "ms");
-row("idle node daemon resident memory (machined, etcd excluded)", rss, "MiB", 1);
+row("idle node daemon RSS (machined, etcd excluded)", rss, "MiB", 1);
+row("… of which anonymous memory (heap, code; the rest is the Node binary's file pages)", anon, "MiB", 1);

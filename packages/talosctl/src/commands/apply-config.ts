@@ -1,12 +1,18 @@
+import type { MessageInitShape } from "@bufbuild/protobuf";
 import { durationFromMs } from "@bufbuild/protobuf/wkt";
-import { createClient } from "@connectrpc/connect";
-import { MachineService, ApplyConfigurationRequest_Mode as Mode } from "@talos/machinery/api";
+import { ConnectError, createClient } from "@connectrpc/connect";
+import {
+  type ApplyConfigurationRequestSchema,
+  MachineService,
+  ApplyConfigurationRequest_Mode as Mode,
+} from "@talos/machinery/api";
 import { applyPatches, decodeConfig, encodeConfig, isConfigError } from "@talos/machinery/config";
 import { Command, Option } from "commander";
 import { CliError } from "../cli/errors.ts";
-import { collectRepeated } from "../cli/program.ts";
-import { toCliError } from "../transport/rpc-error.ts";
-import { connect, nodeHeaders } from "../transport/talos-client.ts";
+import { collectList, collectRepeated } from "../cli/program.ts";
+import { insecureConnections } from "../transport/insecure-transport.ts";
+import { formatRpcError, toCliError } from "../transport/rpc-error.ts";
+import { connect, nodeHeaders, type TalosConnection } from "../transport/talos-client.ts";
 import { readUserFile } from "../util/files.ts";
 import { resolvePatchFlags } from "../util/patches.ts";
 
@@ -24,6 +30,8 @@ interface ApplyFlags {
   readonly dryRun?: boolean;
   readonly configPatch?: string[];
   readonly timeout: string;
+  readonly insecure?: boolean;
+  readonly certFingerprint?: string[];
 }
 
 /** `talosctl apply-config -f FILE [--mode M] [--dry-run] [-p PATCH]`: sends a machine config to nodes. */
@@ -40,6 +48,12 @@ export function registerApplyConfig(root: Command): void {
         "the list of config patches to apply to the local config file before sending it to the node",
         collectRepeated,
       )
+      .option(
+        "--cert-fingerprint <fingerprints>",
+        "list of server certificate fingeprints to accept (defaults to no check)",
+        collectList,
+      )
+      .option("-i, --insecure", "apply the config using the insecure (encrypted with no auth) maintenance service")
       .option(
         "--timeout <duration>",
         "the config will be rolled back after specified timeout (if try mode is selected)",
@@ -64,27 +78,43 @@ async function runApply(cmd: Command, flags: ApplyFlags): Promise<void> {
       throw e;
     }
   }
-  const conn = await connect(cmd);
-  const client = createClient(MachineService, conn.transport);
-  const nodes = conn.nodes.length > 0 ? conn.nodes : [""];
-  for (const node of nodes) {
-    try {
-      const reply = await client.applyConfiguration(
-        {
-          data: new TextEncoder().encode(text),
-          mode: MODES[flags.mode] ?? Mode.AUTO,
-          dryRun: flags.dryRun === true,
-          tryModeTimeout: durationFromMs(parseGoDuration(flags.timeout)),
-        },
-        { headers: nodeHeaders(conn, node) },
-      );
-      for (const m of reply.messages) {
-        for (const w of m.warnings) process.stderr.write(`Warning: ${w}\n`);
-        process.stdout.write(`${m.modeDetails}\n`);
-      }
-    } catch (e) {
-      throw toCliError(e, `error applying new configuration${node !== "" ? ` to ${node}` : ""}`);
+  const request = {
+    data: new TextEncoder().encode(text),
+    mode: MODES[flags.mode] ?? Mode.AUTO,
+    dryRun: flags.dryRun === true,
+    tryModeTimeout: durationFromMs(parseGoDuration(flags.timeout)),
+  };
+  if (flags.insecure === true) {
+    // Maintenance mode: each node is its own endpoint, talked to directly, without node metadata.
+    for (const conn of insecureConnections(cmd, flags.certFingerprint ?? [])) {
+      await applyTo(conn, request, new Headers(conn.baseHeaders), "", true);
     }
+    return;
+  }
+  const conn = await connect(cmd);
+  const nodes = conn.nodes.length > 0 ? conn.nodes : [""];
+  for (const node of nodes) await applyTo(conn, request, nodeHeaders(conn, node), node, false);
+}
+
+async function applyTo(
+  conn: TalosConnection,
+  request: MessageInitShape<typeof ApplyConfigurationRequestSchema>,
+  headers: Headers,
+  node: string,
+  insecure: boolean,
+): Promise<void> {
+  const client = createClient(MachineService, conn.transport);
+  try {
+    const reply = await client.applyConfiguration(request, { headers });
+    for (const m of reply.messages) {
+      for (const w of m.warnings) process.stderr.write(`Warning: ${w}\n`);
+      process.stdout.write(`${m.modeDetails}\n`);
+    }
+  } catch (e) {
+    const what = `error applying new configuration${node !== "" ? ` to ${node}` : ""}`;
+    // In maintenance mode there is no talosconfig certificate to blame: no TLS hint.
+    if (insecure && e instanceof ConnectError) throw new CliError(`${what}: ${formatRpcError(e)}`);
+    throw toCliError(e, what);
   }
 }
 

@@ -12,6 +12,7 @@ import {
   tableHeader,
   tableRow,
 } from "../output/resource-output.ts";
+import { insecureConnections } from "../transport/insecure-transport.ts";
 import { formatRpcError, toCliError } from "../transport/rpc-error.ts";
 import { connect, nodeHeaders, type TalosConnection } from "../transport/talos-client.ts";
 import { formatTable } from "../util/tab-writer.ts";
@@ -20,6 +21,7 @@ interface GetFlags {
   readonly namespace?: string;
   readonly output: string;
   readonly watch?: boolean;
+  readonly insecure?: boolean;
 }
 
 const RD_TYPE = "ResourceDefinitions.meta.cosi.dev";
@@ -33,6 +35,7 @@ export function registerGet(root: Command): void {
       )
       .argument("<type>")
       .argument("[id]")
+      .option("-i, --insecure", "get resources using the insecure (encrypted with no auth) maintenance service")
       .option("--namespace <namespace>", "resource namespace (default is to use default namespace per resource)")
       .addOption(new Option("-o, --output <format>", "output mode (json, table, yaml, jsonpath)").default("table"))
       .option("-w, --watch", "watch resource changes")
@@ -51,19 +54,28 @@ function parseOutput(value: string): { format: OutputFormat; expr: string } {
 
 async function runGet(cmd: Command, word: string, id: string | undefined, flags: GetFlags): Promise<void> {
   const { format, expr } = parseOutput(flags.output);
-  const conn = await connect(cmd);
-  const client = createClient(cosi.State, conn.transport);
-  const nodes = conn.nodes.length > 0 ? conn.nodes : [""];
-  const rd = await resolveDefinition(client, conn, nodes[0] ?? "", word);
+  // Each target is a client, its connection and the node it is asked for ("" = the endpoint itself). In
+  // maintenance mode (--insecure) every node is its own endpoint, talked to without node metadata.
+  const targets =
+    flags.insecure === true
+      ? insecureConnections(cmd).map((c) => ({ client: createClient(cosi.State, c.transport), conn: c, node: "" }))
+      : await (async () => {
+          const conn = await connect(cmd);
+          const client = createClient(cosi.State, conn.transport);
+          return (conn.nodes.length > 0 ? conn.nodes : [""]).map((node) => ({ client, conn, node }));
+        })();
+  const first = targets[0];
+  if (first === undefined) return;
+  const rd = await resolveDefinition(first.client, first.conn, first.node, word);
   const namespace = flags.namespace ?? rd.defaultNamespace;
 
   if (flags.watch === true) {
-    await Promise.all(nodes.map((node) => watchNode(client, conn, node, rd, namespace, id, format, expr)));
+    await Promise.all(targets.map((t) => watchNode(t.client, t.conn, t.node, rd, namespace, id, format, expr)));
     return;
   }
   const items: ResourceItem[] = [];
   const errors: string[] = [];
-  for (const node of nodes) {
+  for (const { client, conn, node } of targets) {
     try {
       items.push(...(await fetchNode(client, conn, node, rd, namespace, id)));
     } catch (e) {

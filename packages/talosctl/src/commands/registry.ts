@@ -18,9 +18,40 @@ export const commandEntries: readonly CommandEntry[] = [
     load: async () => (await import("./apply-config.ts")).registerApplyConfig,
   },
   {
+    name: "bootstrap",
+    description: "Bootstrap the etcd cluster on the specified node.",
+    load: async () => (await import("./bootstrap.ts")).registerBootstrap,
+  },
+  {
     name: "config",
     description: "Manage the client configuration file (talosconfig)",
     load: async () => (await import("./config/index.ts")).registerConfig,
+  },
+  {
+    name: "containers",
+    aliases: ["c"],
+    description: "List containers",
+    load: async () => (await import("./containers.ts")).registerContainers,
+  },
+  {
+    name: "disks",
+    description: "Get the list of disks from /sys/block on the machine",
+    load: async () => (await import("./disks.ts")).registerDisks,
+  },
+  {
+    name: "dmesg",
+    description: "Retrieve kernel logs",
+    load: async () => (await import("./dmesg.ts")).registerDmesg,
+  },
+  {
+    name: "etcd",
+    description: "Manage etcd",
+    load: async () => (await import("./etcd.ts")).registerEtcd,
+  },
+  {
+    name: "events",
+    description: "Stream runtime events",
+    load: async () => (await import("./events.ts")).registerEvents,
   },
   {
     name: "gen",
@@ -33,10 +64,85 @@ export const commandEntries: readonly CommandEntry[] = [
     load: async () => (await import("./get.ts")).registerGet,
   },
   {
+    name: "kubeconfig",
+    description: "Download the admin kubeconfig from the node",
+    load: async () => (await import("./kubeconfig.ts")).registerKubeconfig,
+  },
+  {
+    name: "list",
+    aliases: ["ls"],
+    description: "Retrieve a directory listing",
+    load: async () => (await import("./list.ts")).registerList,
+  },
+  {
+    name: "logs",
+    description: "Retrieve logs for a service",
+    load: async () => (await import("./logs.ts")).registerLogs,
+  },
+  {
     name: "machineconfig",
     aliases: ["mc"],
     description: "Machine config related commands",
     load: async () => (await import("./machineconfig/index.ts")).registerMachineConfig,
+  },
+  {
+    name: "memory",
+    aliases: ["mem"],
+    description: "Show memory usage",
+    load: async () => (await import("./memory.ts")).registerMemory,
+  },
+  {
+    name: "mounts",
+    description: "List mounts",
+    load: async () => (await import("./mounts.ts")).registerMounts,
+  },
+  {
+    name: "processes",
+    aliases: ["p", "ps"],
+    description: "List running processes",
+    load: async () => (await import("./processes.ts")).registerProcesses,
+  },
+  {
+    name: "read",
+    aliases: ["cat"],
+    description: "Read a file on the machine",
+    load: async () => (await import("./read.ts")).registerRead,
+  },
+  {
+    name: "reboot",
+    description: "Reboot a node",
+    load: async () => (await import("./reboot.ts")).registerReboot,
+  },
+  {
+    name: "reset",
+    description: "Reset a node",
+    load: async () => (await import("./reset.ts")).registerReset,
+  },
+  {
+    name: "service",
+    aliases: ["services"],
+    description: "Retrieve the state of a service (or all services), control service state",
+    load: async () => (await import("./service.ts")).registerService,
+  },
+  {
+    name: "shutdown",
+    description: "Shutdown a node",
+    load: async () => (await import("./shutdown.ts")).registerShutdown,
+  },
+  {
+    name: "stats",
+    description: "Get container stats",
+    load: async () => (await import("./containers.ts")).registerStats,
+  },
+  {
+    name: "time",
+    description: "Gets current server time",
+    load: async () => (await import("./time.ts")).registerTime,
+  },
+  {
+    name: "upgrade",
+    description: "Upgrade Talos on the target node",
+    load: async () => (await import("./upgrade.ts")).registerUpgrade,
   },
   {
     name: "validate",

@@ -1,8 +1,11 @@
-import { createClient } from "@connectrpc/connect";
+import { ConnectError, createClient } from "@connectrpc/connect";
 import { MachineService, type Version } from "@talos/machinery/api";
 import { Command } from "commander";
-import { multiNodeError, toCliError } from "../transport/rpc-error.ts";
-import { connect, nodesHeaders } from "../transport/talos-client.ts";
+import { CliError } from "../cli/errors.ts";
+import { insecureConnections } from "../transport/insecure-transport.ts";
+import { endpointHost } from "../transport/node-replies.ts";
+import { formatRpcError, multiNodeError, toCliError } from "../transport/rpc-error.ts";
+import { connect, nodesHeaders, type TalosConnection } from "../transport/talos-client.ts";
 import { TALOSCTL_SHA, TALOSCTL_VERSION } from "../version.ts";
 
 interface VersionFlags {
@@ -17,28 +20,43 @@ export function registerVersion(root: Command): void {
     new Command("version")
       .description("Prints the version")
       .option("--client", "Print client version only")
+      .option("-i, --insecure", "use Talos maintenance mode API")
       .option("--short", "Print the short version")
       .action(async (flags: VersionFlags, cmd: Command) => {
         process.stdout.write(formatClientVersion(flags.short === true));
         if (flags.client === true) return;
-        await printServerVersions(cmd, flags.short === true);
+        if (flags.insecure === true) {
+          // Maintenance mode: each node answers for itself, without node metadata.
+          for (const conn of insecureConnections(cmd)) {
+            await printServerVersions(conn, new Headers(conn.baseHeaders), flags.short === true, true);
+          }
+          return;
+        }
+        const conn = await connect(cmd);
+        await printServerVersions(conn, nodesHeaders(conn, conn.nodes), flags.short === true, false);
       }),
   );
 }
 
-async function printServerVersions(cmd: Command, short: boolean): Promise<void> {
-  const conn = await connect(cmd);
+async function printServerVersions(
+  conn: TalosConnection,
+  headers: Headers,
+  short: boolean,
+  insecure: boolean,
+): Promise<void> {
   const client = createClient(MachineService, conn.transport);
   let reply: Awaited<ReturnType<typeof client.version>>;
   try {
-    reply = await client.version({}, { headers: nodesHeaders(conn, conn.nodes) });
+    reply = await client.version({}, { headers });
   } catch (e) {
+    // In maintenance mode there is no talosconfig certificate to blame: no TLS hint.
+    if (insecure && e instanceof ConnectError) throw new CliError(`error getting version: ${formatRpcError(e)}`);
     throw toCliError(e, "error getting version");
   }
   const errors: { node: string; error: string }[] = [];
   let out = "Server:\n";
   for (const msg of reply.messages) {
-    const node = msg.metadata?.hostname ?? "";
+    const node = msg.metadata !== undefined ? msg.metadata.hostname : insecure ? endpointHost(conn) : "";
     if ((msg.metadata?.error ?? "") !== "") {
       errors.push({ node, error: msg.metadata?.error ?? "" });
       continue;
