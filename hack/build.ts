@@ -17,7 +17,7 @@ function gitSha(): string {
 
 const banner =
   // Some dependencies are CommonJS and call require(); give the ESM bundle a real one.
-  "import { createRequire as __talosCreateRequire } from 'node:module'; const require = __talosCreateRequire(import.meta.url);";
+  "import { createRequire as __talosCreateRequire } from 'node:module'; import { fileURLToPath as __talosFileURLToPath } from 'node:url'; import { dirname as __talosDirname } from 'node:path'; const require = __talosCreateRequire(import.meta.url); const __filename = __talosFileURLToPath(import.meta.url); const __dirname = __talosDirname(__filename);";
 
 const entries: Record<string, string> = {
   talosctl: "packages/talosctl/src/main.ts",
@@ -36,6 +36,8 @@ await Promise.all(
       chunkNames: `${name}-chunks/[name]-[hash]`,
       define: { __TALOS_GIT_SHA__: JSON.stringify(gitSha()) },
       bundle: true,
+      // Optional native add-ons of dockerode's SSH transport (ssh2, cpu-features) are never loaded here.
+      external: ["*.node"],
       platform: "node",
       format: "esm",
       target: "node24",

@@ -5,8 +5,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 # openssl: tests verify our certificates with it; tmux: terminal UI tests; time: benchmarks read peak memory;
-# etcd-server: the etcd the nodes run; etcd-client: etcdctl, which tests use to check the cluster.
-packages=(openssl tmux time etcd-server etcd-client)
+# etcd-server: the etcd the nodes run; etcd-client: etcdctl, which tests use to check the cluster;
+# podman, runc: the container engine local clusters run on here (Docker works too); tini: PID 1 of node images.
+packages=(openssl tmux time etcd-server etcd-client podman runc tini)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

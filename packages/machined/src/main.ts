@@ -1,12 +1,16 @@
 #!/usr/bin/env node
-// machined: a Talos node. As a plain process for development and tests:
-//   machined --state-dir DIR --address 127.0.0.2 [--config controlplane.yaml] [--hostname NAME]
+// machined: a Talos node.
+//   As a process (development and tests): machined --state-dir DIR --address 127.0.0.2 [--config FILE] [--hostname NAME]
+//   As a container (the node image): machined --platform container, with the config in $USERDATA (base64) on
+//   first boot, STATE in /system/state, EPHEMERAL in /var, and the address and hostname of the container.
 import "reflect-metadata";
 import { mkdir, readFile } from "node:fs/promises";
+import { hostname as osHostname } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { assertValidConfig } from "@talos/machinery/config";
 import type { Logger } from "@talos/runtime";
+import { containerAddress } from "./node/container-address.ts";
 import { readNodeConfig } from "./node/machine-config.ts";
 import { startNode } from "./node/node.ts";
 import { reboot } from "./node/reboot.ts";
@@ -15,6 +19,8 @@ import { writeFileAtomic } from "./os/write-file-atomic.ts";
 
 declare const __TALOS_GIT_SHA__: string | undefined;
 const SHA = typeof __TALOS_GIT_SHA__ === "string" ? __TALOS_GIT_SHA__ : "undefined";
+const USAGE =
+  "usage: machined --state-dir DIR --address IP [--config FILE] [--hostname NAME] | machined --platform container";
 
 function jsonLogger(): Logger {
   const log = (level: string) => (msg: string, fields?: Record<string, unknown>) =>
@@ -30,35 +36,48 @@ async function main(): Promise<void> {
       config: { type: "string" },
       hostname: { type: "string" },
       "apid-port": { type: "string" },
-      platform: { type: "string", default: "container" },
+      platform: { type: "string" },
       // Short pauses for etcd joins, learner promotion and service restarts (tests only).
       "fast-timing": { type: "boolean", default: false },
     },
     strict: true,
   });
-  const stateDir = values["state-dir"];
-  const address = values.address;
-  if (stateDir === undefined || address === undefined) {
-    throw new Error("usage: machined --state-dir DIR --address IP [--config FILE] [--hostname NAME]");
-  }
-  await mkdir(stateDir, { recursive: true, mode: 0o700 });
-  const installed = await hasStateConfig(stateDir);
-  if (values.config !== undefined && !installed) {
-    // First boot: install the given config into STATE, as apply-config would, after validating it.
-    const text = await readFile(values.config, "utf8");
-    const node = readNodeConfig(text, values.config);
-    assertValidConfig(node.config, { mode: "container" }, values.config);
-    await writeFileAtomic(join(stateDir, STATE_CONFIG_FILE), text, 0o600);
-  }
+  // In a container (PLATFORM=container, as Talos's docker provisioner sets it) everything has defaults.
+  const inContainer = (values.platform ?? process.env["PLATFORM"]) === "container" && values["state-dir"] === undefined;
+  const stateDir = values["state-dir"] ?? (inContainer ? "/system/state" : undefined);
+  const address = values.address ?? (inContainer ? containerAddress() : undefined);
+  if (stateDir === undefined || address === undefined) throw new Error(USAGE);
   const logger = jsonLogger();
+  if (inContainer) {
+    // PID 1's child must survive programming errors: log them and keep serving.
+    process.on("uncaughtException", (e) => logger.error("uncaught exception", { error: e.stack ?? String(e) }));
+    process.on("unhandledRejection", (e) => logger.error("unhandled rejection", { error: String(e) }));
+  }
+
+  await mkdir(stateDir, { recursive: true, mode: 0o700 });
+  if (!(await hasStateConfig(stateDir))) {
+    // First boot: install the given config into STATE, as apply-config would, after validating it.
+    const userdata = inContainer ? process.env["USERDATA"] : undefined;
+    const source = values.config ?? (userdata !== undefined && userdata !== "" ? "USERDATA" : undefined);
+    if (source !== undefined) {
+      const text =
+        values.config !== undefined
+          ? await readFile(values.config, "utf8")
+          : Buffer.from(userdata ?? "", "base64").toString("utf8");
+      const node = readNodeConfig(text, source);
+      assertValidConfig(node.config, { mode: "container" }, source);
+      await writeFileAtomic(join(stateDir, STATE_CONFIG_FILE), text, 0o600);
+    }
+  }
   const node = await startNode({
     stateDir,
     address,
     apidPort: values["apid-port"] !== undefined ? Number(values["apid-port"]) : undefined,
-    hostname: values.hostname ?? `talos-${address.replaceAll(/[.:]/g, "-")}`,
-    platform: { name: values.platform ?? "container", mode: values.platform === "metal" ? "metal" : "container" },
+    hostname: values.hostname ?? (inContainer ? osHostname() : `talos-${address.replaceAll(/[.:]/g, "-")}`),
+    platform: { name: "container", mode: values.platform === "metal" ? "metal" : "container" },
     sha: SHA,
     logger,
+    ...(inContainer ? { varDir: "/var", runDir: "/system/run", secretsDir: "/system/secrets", listenAll: true } : {}),
     ...(values["fast-timing"] === true
       ? { timing: { etcdJoinRetryMs: 1000, etcdPromoteRetryMs: 2000, restartDelayMs: 1000 } }
       : {}),

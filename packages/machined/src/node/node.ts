@@ -59,6 +59,10 @@ export interface NodeOptions {
   readonly shutdown?: () => void;
   /** EPHEMERAL (`/var`); default `<stateDir>/var`. */
   readonly varDir?: string;
+  /** Runtime sockets (`/system/run`); default `stateDir`. */
+  readonly runDir?: string;
+  /** Generated secrets such as etcd's PKI (`/system/secrets`); default `<stateDir>/system/secrets`. */
+  readonly secretsDir?: string;
   /**
    * Services listen on all addresses (a node with its own network, e.g. a container) rather than only on
    * `address` (several process nodes sharing one host).
@@ -138,7 +142,7 @@ export async function startNode(opts: NodeOptions): Promise<RunningNode> {
           address: opts.address,
           listenAddress: opts.listenAll === true ? "0.0.0.0" : opts.address,
           varDir,
-          pkiDir: join(opts.stateDir, "system", "secrets", "etcd"),
+          pkiDir: join(opts.secretsDir ?? join(opts.stateDir, "system", "secrets"), "etcd"),
           store,
           hostname,
           logger,
@@ -186,7 +190,9 @@ export async function startNode(opts: NodeOptions): Promise<RunningNode> {
       router.service(StorageService, createStorageService());
     },
   });
-  const socketPath = join(opts.stateDir, "machined.sock");
+  const runDir = opts.runDir ?? opts.stateDir;
+  await mkdir(runDir, { recursive: true, mode: 0o700 });
+  const socketPath = join(runDir, "machined.sock");
   await rm(socketPath, { force: true });
   const machined = http2.createServer({ maxSessionMemory: 64 }, handler);
   await new Promise<void>((resolve, reject) => {

@@ -23,6 +23,11 @@ export const commandEntries: readonly CommandEntry[] = [
     load: async () => (await import("./bootstrap.ts")).registerBootstrap,
   },
   {
+    name: "cluster",
+    description: "A collection of commands for managing local docker-based or QEMU-based clusters",
+    load: async () => (await import("./cluster/index.ts")).registerCluster,
+  },
+  {
     name: "config",
     description: "Manage the client configuration file (talosconfig)",
     load: async () => (await import("./config/index.ts")).registerConfig,
