@@ -333,10 +333,6 @@ export function findExecutable(name: string): string | undefined {
     const p = join(dir, name);
     if (existsSync(p)) return p;
   }
-  for (const dir of ["/usr/local/bin", "/usr/bin", "/usr/local/sbin", "/usr/sbin"]) {
-    const p = join(dir, name);
-    if (existsSync(p)) return p;
-  }
   return undefined;
 }
 

@@ -12,6 +12,12 @@ import {
 export interface EndpointTransport {
   readonly endpoint: string;
   readonly transport: Transport;
+  /**
+   * Whether the endpoint can be reached at all (a quick TCP connect). A host that is down drops packets
+   * rather than refusing them, and a call to it would hang until the kernel gives up (minutes); the probe
+   * lets failover move on after a few seconds. Probed once per endpoint and process.
+   */
+  readonly probe?: () => Promise<boolean>;
 }
 
 /**
@@ -27,9 +33,25 @@ export function createFailoverTransport(endpoints: readonly EndpointTransport[])
     next = (next + 1) % endpoints.length;
     return endpoints.map((_, i) => endpoints[(start + i) % endpoints.length] as EndpointTransport);
   };
+  const reachable = new Map<string, Promise<boolean>>();
+  const isReachable = (ep: EndpointTransport) => {
+    if (ep.probe === undefined) return Promise.resolve(true);
+    let p = reachable.get(ep.endpoint);
+    if (p === undefined) {
+      p = ep.probe();
+      reachable.set(ep.endpoint, p);
+    }
+    return p;
+  };
   async function attempt<T>(call: (t: Transport) => Promise<T>): Promise<T> {
     let last: unknown;
-    for (const ep of order()) {
+    const candidates = order();
+    for (const [i, ep] of candidates.entries()) {
+      // The last candidate is always tried, so that its real error is what the user sees.
+      if (i < candidates.length - 1 && !(await isReachable(ep))) {
+        last = new ConnectError(`connection error: ${ep.endpoint} is unreachable`, Code.Unavailable);
+        continue;
+      }
       try {
         return await call(ep.transport);
       } catch (e) {

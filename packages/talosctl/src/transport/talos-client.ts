@@ -1,4 +1,4 @@
-import { isIP } from "node:net";
+import { isIP, connect as netConnect } from "node:net";
 import type { Transport } from "@connectrpc/connect";
 import { createGrpcTransport } from "@connectrpc/connect-node";
 import { normalizeEndpoints, type SelectedContext } from "@talos/machinery/client-config";
@@ -8,6 +8,23 @@ import { globalOptions } from "../cli/program.ts";
 import { commandContext, openTalosconfig } from "../talosconfig/index.ts";
 import { TALOSCTL_VERSION } from "../version.ts";
 import { createFailoverTransport } from "./failover-transport.ts";
+
+/** How long a connection attempt may take before failover tries the next endpoint. */
+const PROBE_TIMEOUT_MS = 5000;
+
+/** Whether a TCP connection to host:port opens within the timeout. */
+function tcpReachable(host: string, port: number, timeoutMs: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = netConnect({ host, port });
+    const done = (ok: boolean) => {
+      socket.destroy();
+      resolve(ok);
+    };
+    socket.setTimeout(timeoutMs, () => done(false));
+    socket.once("connect", () => done(true));
+    socket.once("error", () => done(false));
+  });
+}
 
 /** Talos's limit on a message (32 MiB). */
 const MAX_MESSAGE_SIZE = 32 * 1024 * 1024;
@@ -38,8 +55,10 @@ export function createTalosTransport(endpoints: readonly string[], creds: Creden
   return createFailoverTransport(
     normalizeEndpoints(endpoints).map((address) => {
       const host = address.replace(/:\d+$/, "").replace(/^\[(.*)\]$/, "$1");
+      const port = Number(/:(\d+)$/.exec(address)?.[1] ?? 50000);
       return {
         endpoint: address,
+        probe: () => tcpReachable(host, port, PROBE_TIMEOUT_MS),
         transport: createGrpcTransport({
           baseUrl: `https://${address}`,
           readMaxBytes: MAX_MESSAGE_SIZE,

@@ -248,7 +248,8 @@ export class EtcdManager {
 
   /** Promotes this learner once it has caught up (the learner cannot promote itself through its own member). */
   #promoteWhenReady(spec: EtcdSpec, signal: AbortSignal): void {
-    const retryMs = this.#opts.promoteRetryMs ?? 15_000;
+    // Talos retries every 15 s; a learner usually catches up within a second or two, so we look sooner.
+    const retryMs = this.#opts.promoteRetryMs ?? 3_000;
     const deadline = Date.now() + 10 * 60_000;
     void (async () => {
       while (!signal.aborted && Date.now() < deadline) {
