@@ -1,22 +1,21 @@
 #!/usr/bin/env bash
-# The main job on a fresh machine: install what is missing, build talosctl, and generate a cluster's
-# secrets and machine configs into _out/ (this becomes `talosctl cluster create` once local clusters land).
+# The main job on a fresh machine: install what is missing, build talosctl and machined, and create a local
+# Talos cluster (1 control plane + 1 worker, container nodes on Docker or podman) with `talosctl cluster
+# create`, Talos's Quickstart. Extra arguments go to `cluster create` (e.g. --controlplanes 3 --workers 2).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ./hack/deps.sh
 npm run --silent build
-out=_out
-mkdir -p "$out"
-./talosctl gen secrets -o "$out/secrets.yaml" --force
-./talosctl gen config --with-secrets "$out/secrets.yaml" demo https://10.5.0.2:6443 -o "$out" --force
-for f in controlplane worker; do
-  ./talosctl validate --config "$out/$f.yaml" --mode metal
-done
-cat <<MSG
+./talosctl cluster create "$@"
+cat <<'MSG'
 
-Generated in $out/: secrets.yaml, controlplane.yaml, worker.yaml, talosconfig.
-Try next:
-  ./talosctl machineconfig patch $out/worker.yaml --patch '{"machine":{"network":{"hostname":"worker1"}}}'
-  ./talosctl config merge $out/talosconfig && ./talosctl config contexts
-  ./talosctl validate --config $out/controlplane.yaml --mode container
+The cluster is up and your talosconfig (~/.talos/config) points at it. Try:
+  ./talosctl -n 10.5.0.2 get members
+  ./talosctl -n 10.5.0.2,10.5.0.3 service
+  ./talosctl -n 10.5.0.2 etcd members
+  ./talosctl -n 10.5.0.2 logs etcd
+  ./talosctl -n 10.5.0.2 get rd
+  ./talosctl cluster show
+Remove it with:
+  ./talosctl cluster destroy
 MSG

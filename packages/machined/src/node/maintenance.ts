@@ -1,8 +1,6 @@
 // Maintenance mode: a node without a machine config serves a minimal API on :50000 with a throwaway
 // certificate and no client authentication, and waits for `talosctl apply-config --insecure`.
 import { createHash, X509Certificate } from "node:crypto";
-import http2 from "node:http2";
-import type { AddressInfo } from "node:net";
 import { create } from "@bufbuild/protobuf";
 import { Code, ConnectError, createContextValues, type ServiceImpl } from "@connectrpc/connect";
 import { connectNodeAdapter } from "@connectrpc/connect-node";
@@ -19,6 +17,7 @@ import type { ResourceKind } from "@talos/machinery/resources";
 import { createCertificateAuthority, issueServerCertificate } from "@talos/machinery/secrets";
 import type { Logger, State } from "@talos/runtime";
 import { MAX_MESSAGE_SIZE } from "../apid/grpc-frame.ts";
+import { listenTls } from "../os/tls-listener.ts";
 import { nodeTlsKey } from "../pki/api-certificates.ts";
 import { callerRolesKey } from "../server/authz.ts";
 import { createStateService } from "../server/cosi-state-service.ts";
@@ -130,22 +129,13 @@ export async function runMaintenance(opts: MaintenanceOptions): Promise<NodeConf
       router.service(cosi.State, createStateService(opts.state, opts.kinds));
     },
   });
-  const server = http2.createSecureServer(
-    { key: nodeTlsKey(leaf.key), cert: leaf.crt, allowHTTP1: false, minVersion: "TLSv1.2" },
+  const listener = await listenTls(
+    { key: nodeTlsKey(leaf.key), cert: leaf.crt, minVersion: "TLSv1.2" },
     handler,
+    opts.address,
+    opts.port ?? APID_PORT,
   );
-  server.on("sessionError", () => {});
-  server.on("tlsClientError", () => {});
-  const sessions = new Set<http2.ServerHttp2Session>();
-  server.on("session", (s) => {
-    sessions.add(s);
-    s.on("close", () => sessions.delete(s));
-  });
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(opts.port ?? APID_PORT, opts.address, () => resolve());
-  });
-  const where = server.address() as AddressInfo;
+  const where = listener.address;
   const fingerprint = certificateFingerprint(leaf.crt);
   opts.logger.info("entering maintenance service", {
     address: `${where.address}:${where.port}`,
@@ -155,14 +145,7 @@ export async function runMaintenance(opts: MaintenanceOptions): Promise<NodeConf
 
   const config = await accepted;
   // Let the reply reach the client, then stop serving (gracefully, 5 s at most).
-  await new Promise<void>((resolve) => {
-    server.close(() => resolve());
-    for (const s of sessions) s.close();
-    setTimeout(() => {
-      for (const s of sessions) s.destroy();
-      resolve();
-    }, 5000).unref();
-  });
+  await listener.close(5000);
   opts.logger.info("leaving maintenance service");
   return config;
 }

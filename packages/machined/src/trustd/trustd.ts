@@ -1,6 +1,5 @@
 // trustd (TCP 50001, control plane only): signs the API certificate requests of joining nodes that present
 // the machine token. Server-only TLS; the token travels as `token` metadata.
-import http2 from "node:http2";
 import type { AddressInfo } from "node:net";
 import { create } from "@bufbuild/protobuf";
 import { Code, ConnectError, type Interceptor } from "@connectrpc/connect";
@@ -9,6 +8,7 @@ import { CertificateResponseSchema, SecurityService } from "@talos/machinery/api
 import { TRUSTD_PORT } from "@talos/machinery/constants";
 import { type CertificateAuthority, signCertificateRequest } from "@talos/machinery/secrets";
 import type { Logger } from "@talos/runtime";
+import { listenTls } from "../os/tls-listener.ts";
 
 export interface TrustdOptions {
   readonly host: string;
@@ -70,24 +70,11 @@ export async function startTrustd(opts: TrustdOptions): Promise<Trustd> {
     },
   });
   const initial = opts.tls();
-  const server = http2.createSecureServer({ cert: initial.cert, key: initial.key, allowHTTP1: false }, handler);
-  server.on("sessionError", () => {});
-  server.on("tlsClientError", () => {});
-  const sessions = new Set<http2.ServerHttp2Session>();
-  server.on("session", (s) => {
-    sessions.add(s);
-    s.on("close", () => sessions.delete(s));
-  });
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(opts.port ?? TRUSTD_PORT, opts.host, () => resolve());
-  });
-  return {
-    address: server.address() as AddressInfo,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        for (const s of sessions) s.destroy();
-      }),
-  };
+  const listener = await listenTls(
+    { cert: initial.cert, key: initial.key },
+    handler,
+    opts.host,
+    opts.port ?? TRUSTD_PORT,
+  );
+  return { address: listener.address, close: () => listener.close() };
 }

@@ -137,6 +137,17 @@ export class DockerProvisioner implements Provisioner {
     );
     containers.sort((a, b) => containerName(a).localeCompare(containerName(b)));
     for (const c of containers) progress(`destroying node ${containerName(c)}`);
+    // Kill first, all at once: a forced remove of a running container waits for it to stop, one by one.
+    await Promise.all(
+      containers
+        .filter((c) => c.State === "running")
+        .map((c) =>
+          this.docker
+            .getContainer(c.Id)
+            .kill()
+            .catch(() => {}),
+        ),
+    );
     await Promise.all(
       containers.map(async (c) => {
         try {

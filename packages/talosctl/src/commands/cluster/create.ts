@@ -18,8 +18,9 @@ import { generateSecretsBundle } from "@talos/machinery/secrets";
 import { buildNodeImage, connectEngine, createDockerProvisioner, type NodeRequest } from "@talos/provision";
 import { Command } from "commander";
 import { boolOption } from "../../cli/bool-option.ts";
+import { addConfigPatchOptions } from "../../cli/config-patch-options.ts";
 import { CliError } from "../../cli/errors.ts";
-import { collectRepeated, globalOptions } from "../../cli/program.ts";
+import { globalOptions } from "../../cli/program.ts";
 import { loadTalosconfig, locateTalosconfig, parseTalosconfig, saveTalosconfig } from "../../talosconfig/index.ts";
 import { createTalosTransport } from "../../transport/talos-client.ts";
 import { writeFilesAtomic } from "../../util/files.ts";
@@ -55,7 +56,7 @@ export function clusterStateDir(flags: { state?: string }): string {
 
 export function registerClusterCreate(cluster: Command): void {
   cluster.addCommand(
-    new Command("create")
+    addConfigPatchOptions(new Command("create"))
       .description("Creates a local docker-based or QEMU-based kubernetes cluster")
       .option("--controlplanes <n>", "the number of controlplanes to create", "1")
       .option("--workers <n>", "the number of workers to create", "1")
@@ -67,24 +68,6 @@ export function registerClusterCreate(cluster: Command): void {
       .option("--mtu <mtu>", "MTU of the cluster network", "1500")
       .option("--image <image>", "the image to use (default: built from this checkout)")
       .option("--kubernetes-version <version>", "desired kubernetes version to run", DEFAULT_KUBERNETES_VERSION)
-      .option(
-        "--config-patch <patch>",
-        "patch generated machineconfigs (applied to all node types), use @file to read a patch from file",
-        collectRepeated,
-        [],
-      )
-      .option(
-        "--config-patch-control-plane <patch>",
-        "patch generated machineconfigs (applied to 'init' and 'controlplane' types)",
-        collectRepeated,
-        [],
-      )
-      .option(
-        "--config-patch-worker <patch>",
-        "patch generated machineconfigs (applied to 'worker' type)",
-        collectRepeated,
-        [],
-      )
       .addOption(boolOption("--wait", "wait for the cluster to be ready before returning", true))
       .option("--wait-timeout <duration>", "timeout to wait for the cluster to be ready", "20m")
       .option(

@@ -23,8 +23,9 @@ import {
 import { decodeSecretsBundle, generateSecretsBundle, isPkiError } from "@talos/machinery/secrets";
 import { Command, Option } from "commander";
 import { boolOption } from "../../cli/bool-option.ts";
+import { addConfigPatchOptions } from "../../cli/config-patch-options.ts";
 import { CliError } from "../../cli/errors.ts";
-import { collectList, collectRepeated } from "../../cli/program.ts";
+import { collectList } from "../../cli/program.ts";
 import { type FileToWrite, readUserFile, writeFilesAtomic } from "../../util/files.ts";
 import { resolvePatchFlags } from "../../util/patches.ts";
 
@@ -67,29 +68,11 @@ interface GenConfigFlags {
  */
 export function registerGenConfig(gen: Command): void {
   gen.addCommand(
-    new Command("config")
+    addConfigPatchOptions(new Command("config"))
       .description("Generates a set of configuration files for Talos cluster")
       .argument("<cluster name>")
       .argument("<cluster endpoint>", "the Kubernetes API endpoint, e.g. https://10.5.0.2:6443")
       .option("--additional-sans <sans>", "additional Subject-Alt-Names for the APIServer certificate", collectList, [])
-      .option(
-        "--config-patch <patch>",
-        "patch generated machineconfigs (applied to all node types), use @file to read a patch from file",
-        collectRepeated,
-        [],
-      )
-      .option(
-        "--config-patch-control-plane <patch>",
-        "patch generated machineconfigs (applied to 'init' and 'controlplane' types)",
-        collectRepeated,
-        [],
-      )
-      .option(
-        "--config-patch-worker <patch>",
-        "patch generated machineconfigs (applied to 'worker' type)",
-        collectRepeated,
-        [],
-      )
       .option("--dns-domain <domain>", "the dns domain to use for cluster", DEFAULT_DNS_DOMAIN)
       .option("--install-disk <disk>", "the disk to install to", DEFAULT_INSTALL_DISK)
       .option("--install-image <image>", "the image used to perform an installation", DEFAULT_INSTALLER_IMAGE)
