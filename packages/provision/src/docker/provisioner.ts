@@ -137,14 +137,15 @@ export class DockerProvisioner implements Provisioner {
     );
     containers.sort((a, b) => containerName(a).localeCompare(containerName(b)));
     for (const c of containers) progress(`destroying node ${containerName(c)}`);
-    // Kill first, all at once: a forced remove of a running container waits for it to stop, one by one.
+    // Stop them all at once without a grace period (a forced remove stops them one by one); `stop` rather
+    // than `kill`, so that the engine has released the published ports when the removal starts.
     await Promise.all(
       containers
         .filter((c) => c.State === "running")
         .map((c) =>
           this.docker
             .getContainer(c.Id)
-            .kill()
+            .stop({ t: 0 })
             .catch(() => {}),
         ),
     );
