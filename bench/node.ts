@@ -52,6 +52,8 @@ for (let i = 0; i < runs; i++) {
   const node: ChildProcess = spawn(
     join(root, "node_modules/.bin/node"),
     [
+      // The same V8 flag the node image runs machined with.
+      "--max-semi-space-size=1",
       join(root, "dist/machined.mjs"),
       "--state-dir",
       join(dir, "state"),

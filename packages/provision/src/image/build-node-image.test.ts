@@ -83,10 +83,16 @@ describe("node image pieces", () => {
   test("the config: tini as PID 1 running machined, PATH set, labels; the tag ignores only the source", () => {
     const config = nodeImageConfig("abc123");
     assert.deepEqual(config.entrypoint, ["/sbin/tini", "-s", "-g", "--"]);
-    assert.deepEqual(config.cmd, ["/usr/local/bin/node", "/usr/lib/talos/machined.mjs", "--platform", "container"]);
+    assert.deepEqual(config.cmd, [
+      "/usr/local/bin/node",
+      "--max-semi-space-size=1",
+      "/usr/lib/talos/machined.mjs",
+      "--platform",
+      "container",
+    ]);
     assert.deepEqual(configChanges(config), [
       'ENTRYPOINT ["/sbin/tini","-s","-g","--"]',
-      'CMD ["/usr/local/bin/node","/usr/lib/talos/machined.mjs","--platform","container"]',
+      'CMD ["/usr/local/bin/node","--max-semi-space-size=1","/usr/lib/talos/machined.mjs","--platform","container"]',
       "ENV PATH=/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin",
       "STOPSIGNAL SIGTERM",
       'LABEL org.opencontainers.image.title="talos-ts node"',
@@ -217,7 +223,13 @@ describe("node image build and run (podman)", { skip: hasPodman() ? false : "pod
     ) as Array<{ Id: string; Config: Record<string, unknown>; RepoTags: string[] }>;
     const config = inspect[0]!.Config;
     assert.deepEqual(config["Entrypoint"], ["/sbin/tini", "-s", "-g", "--"]);
-    assert.deepEqual(config["Cmd"], ["/usr/local/bin/node", "/usr/lib/talos/machined.mjs", "--platform", "container"]);
+    assert.deepEqual(config["Cmd"], [
+      "/usr/local/bin/node",
+      "--max-semi-space-size=1",
+      "/usr/lib/talos/machined.mjs",
+      "--platform",
+      "container",
+    ]);
     assert.deepEqual(config["Env"], ["PATH=/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin"]);
     assert.ok(["15", "SIGTERM"].includes(String(config["StopSignal"])));
     const labels = config["Labels"] as Record<string, string>;
