@@ -6,7 +6,7 @@ import { mkdir, rm } from "node:fs/promises";
 import http2 from "node:http2";
 import { join } from "node:path";
 import { connectNodeAdapter } from "@connectrpc/connect-node";
-import { cosi, MachineService, StorageService } from "@talos/machinery/api";
+import { cosi, MachineService, StorageService, TimeService } from "@talos/machinery/api";
 import {
   ALL_KINDS,
   definitionId,
@@ -29,6 +29,8 @@ import { createLifecycleApi } from "../server/lifecycle-api.ts";
 import { createMachineService } from "../server/machine-service.ts";
 import { createServicesApi } from "../server/services-api.ts";
 import { createStorageService } from "../server/storage-service.ts";
+import { createSystemApi } from "../server/system-api.ts";
+import { createTimeService } from "../server/time-service.ts";
 import { apidService } from "../services/apid.ts";
 import { EtcdManager } from "../services/etcd/manager.ts";
 import { machinedService } from "../services/machined.ts";
@@ -170,6 +172,7 @@ export async function startNode(opts: NodeOptions): Promise<RunningNode> {
           applyConfiguration: createApplyConfiguration({ store, mode: validationMode, reboot: opts.reboot }),
         }),
         ...createServicesApi(supervisor, events),
+        ...createSystemApi(),
         ...createEtcdApi({ etcd, supervisor }),
         ...createLifecycleApi({
           stateDir: opts.stateDir,
@@ -188,6 +191,7 @@ export async function startNode(opts: NodeOptions): Promise<RunningNode> {
       });
       router.service(cosi.State, createStateService(state, kinds));
       router.service(StorageService, createStorageService());
+      router.service(TimeService, createTimeService());
     },
   });
   const runDir = opts.runDir ?? opts.stateDir;
