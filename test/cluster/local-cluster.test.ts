@@ -71,6 +71,10 @@ describe("talosctl cluster create/destroy with container nodes", { timeout: 600_
       await new Promise((r) => setTimeout(r, 500));
     }
     assert.equal(services.match(/ Running +OK /g)?.length, 6, services);
+    const health = await ok(["-n", "10.253.1.2", "health", "--worker-nodes", "10.253.1.3", "--wait-timeout", "60s"]);
+    assert.match(health.stderr, /discovered nodes: \["10\.253\.1\.2","10\.253\.1\.3"\]/);
+    assert.match(health.stderr, /waiting for all nodes to finish boot sequence: OK/);
+    assert.match(health.stderr, /waiting for kubelet to be healthy: SKIP/);
     const show = await ok(["cluster", "show", "--name", "tt-one"]);
     assert.match(show.stdout, /tt-one-worker-1 +worker +10\.253\.1\.3/);
 
@@ -107,6 +111,11 @@ describe("talosctl cluster create/destroy with container nodes", { timeout: 600_
     assert.equal(members.stdout.trim().split("\n").length, 4, members.stdout);
     assert.doesNotMatch(members.stdout, / true$/m, "no member is left a learner");
     await podman(["stop", "tt-three-controlplane-1"]);
+    // health, run by another control plane, names the check that fails and gives up at its timeout.
+    const health = await ctl(["-n", "10.253.2.3", "health", "--wait-timeout", "8s"]);
+    assert.equal(health.code, 1);
+    assert.match(health.stderr, /waiting for etcd to be healthy: 10\.253\.2\.2: /);
+    assert.match(health.stderr, /healthcheck error: .*etcd to be healthy: timed out/);
     // The talosconfig lists every control plane; the first (stopped) one is skipped.
     const after = await ok(["-n", "10.253.2.3", "etcd", "members"]);
     assert.equal(after.stdout.trim().split("\n").length, 4, after.stdout);

@@ -6,7 +6,7 @@ import { mkdir, rm } from "node:fs/promises";
 import http2 from "node:http2";
 import { join } from "node:path";
 import { connectNodeAdapter } from "@connectrpc/connect-node";
-import { cosi, MachineService, StorageService, TimeService } from "@talos/machinery/api";
+import { ClusterService, cosi, MachineService, StorageService, TimeService } from "@talos/machinery/api";
 import {
   ALL_KINDS,
   definitionId,
@@ -23,6 +23,7 @@ import { allControllers } from "../controllers/index.ts";
 import { writeFileAtomic } from "../os/write-file-atomic.ts";
 import { createApplyConfiguration } from "../server/apply-configuration.ts";
 import { authorize } from "../server/authz.ts";
+import { createClusterService } from "../server/cluster-service.ts";
 import { createStateService } from "../server/cosi-state-service.ts";
 import { createEtcdApi } from "../server/etcd-api.ts";
 import { createLifecycleApi } from "../server/lifecycle-api.ts";
@@ -192,6 +193,7 @@ export async function startNode(opts: NodeOptions): Promise<RunningNode> {
       router.service(cosi.State, createStateService(state, kinds));
       router.service(StorageService, createStorageService());
       router.service(TimeService, createTimeService());
+      router.service(ClusterService, createClusterService({ address: opts.address, config: () => store.active, etcd }));
     },
   });
   const runDir = opts.runDir ?? opts.stateDir;

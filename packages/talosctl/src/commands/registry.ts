@@ -69,6 +69,11 @@ export const commandEntries: readonly CommandEntry[] = [
     load: async () => (await import("./get.ts")).registerGet,
   },
   {
+    name: "health",
+    description: "Check cluster health",
+    load: async () => (await import("./health.ts")).registerHealth,
+  },
+  {
     name: "kubeconfig",
     description: "Download the admin kubeconfig from the node",
     load: async () => (await import("./kubeconfig.ts")).registerKubeconfig,

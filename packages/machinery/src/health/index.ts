@@ -1,0 +1,2 @@
+// Public API of the health module (`@talos/machinery/health`): Talos's default cluster checks.
+export { type ClusterNodes, defaultHealthChecks, type HealthCheck, runHealthChecks } from "./checks.ts";
