@@ -37,7 +37,8 @@ await Promise.all(
       define: { __TALOS_GIT_SHA__: JSON.stringify(gitSha()) },
       bundle: true,
       // Optional native add-ons of dockerode's SSH transport (ssh2, cpu-features) are never loaded here.
-      external: ["*.node"],
+      // ink loads react-devtools-core (an optional peer, not installed) only when DEV=true.
+      external: ["*.node", "react-devtools-core"],
       platform: "node",
       format: "esm",
       target: "node24",

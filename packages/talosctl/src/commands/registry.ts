@@ -39,6 +39,11 @@ export const commandEntries: readonly CommandEntry[] = [
     load: async () => (await import("./containers.ts")).registerContainers,
   },
   {
+    name: "dashboard",
+    description: "Cluster dashboard with node overview, logs and real-time metrics",
+    load: async () => (await import("./dashboard.ts")).registerDashboard,
+  },
+  {
     name: "disks",
     description: "Get the list of disks from /sys/block on the machine",
     load: async () => (await import("./disks.ts")).registerDisks,
@@ -143,6 +148,11 @@ export const commandEntries: readonly CommandEntry[] = [
     name: "stats",
     description: "Get container stats",
     load: async () => (await import("./containers.ts")).registerStats,
+  },
+  {
+    name: "support",
+    description: "Dump debug information about the cluster",
+    load: async () => (await import("./support.ts")).registerSupport,
   },
   {
     name: "time",
