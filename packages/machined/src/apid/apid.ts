@@ -67,6 +67,8 @@ export async function startApid(opts: ApidOptions): Promise<Apid> {
       respondStatus(req.stream, { code: GrpcCode.Internal, message: (e as Error).message });
     });
   });
+  // Track sessions from the start, so that close() can end them.
+  sessions(server);
   // Protocol errors of one client must not take the listener down.
   server.on("sessionError", () => {});
   server.on("tlsClientError", () => {});

@@ -123,6 +123,16 @@ export function forwardOne(
     if (!stream.headersSent) respondStatus(stream, dialError(e));
     else if (!stream.destroyed) stream.close(http2.constants.NGHTTP2_INTERNAL_ERROR);
   });
+  // The backend went away mid-call (its node died): end the caller's call too, so that a followed stream
+  // (logs -f, dmesg -f) does not hang forever.
+  req.on("close", () => {
+    if (stream.destroyed || stream.writableEnded) return;
+    if (!stream.headersSent) {
+      respondStatus(stream, { code: GrpcCode.Unavailable, message: "connection closed before the call finished" });
+    } else if (trailers === undefined) {
+      stream.close(http2.constants.NGHTTP2_INTERNAL_ERROR);
+    }
+  });
 }
 
 /** The outcome of one target's call in a fan-out. */
