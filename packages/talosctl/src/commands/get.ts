@@ -1,9 +1,9 @@
-import { fromBinary } from "@bufbuild/protobuf";
 import { type Client, ConnectError, createClient } from "@connectrpc/connect";
-import { cosi, type cosi as cosiApi, cosiMeta } from "@talos/machinery/api";
+import { cosi } from "@talos/machinery/api";
 import { definitionId, matchesDefinition, type ResourceDefinitionSpec } from "@talos/machinery/resources";
 import { Command, Option } from "commander";
 import { CliError } from "../cli/errors.ts";
+import { decodeResourceDefinition } from "../output/resource-definition.ts";
 import {
   type OutputFormat,
   type ResourceItem,
@@ -102,7 +102,7 @@ async function resolveDefinition(
   try {
     for await (const r of client.list({ namespace: "meta", type: RD_TYPE }, { headers: nodeHeaders(conn, node) })) {
       if (r.resource === undefined) continue;
-      const spec = decodeDefinition(r.resource);
+      const spec = decodeResourceDefinition(r.resource);
       if (matchesDefinition(spec, word)) found.push(spec);
     }
   } catch (e) {
@@ -115,21 +115,6 @@ async function resolveDefinition(
     );
   }
   return found[0] as ResourceDefinitionSpec;
-}
-
-function decodeDefinition(res: cosiApi.Resource): ResourceDefinitionSpec {
-  const s = fromBinary(cosiMeta.ResourceDefinitionSpecSchema, res.spec?.protoSpec ?? new Uint8Array(0));
-  return {
-    type: s.resourceType,
-    displayType: s.displayType,
-    defaultNamespace: s.defaultNamespace,
-    aliases: s.aliases,
-    allAliases: s.allAliases,
-    printColumns: s.printColumns.map((c) => ({ name: c.name, jsonPath: c.jsonPath })),
-    ...(s.sensitivity === cosiMeta.ResourceDefinitionSpec_Sensitivity.SENSITIVE
-      ? { sensitivity: "sensitive" as const }
-      : {}),
-  };
 }
 
 async function fetchNode(

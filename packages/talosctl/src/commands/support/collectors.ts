@@ -1,10 +1,11 @@
 // What a support bundle holds and how each piece is fetched. Every call addresses one node with `node`
 // metadata (apid proxies it one-to-one); a node's collectors run on --num-workers workers, all nodes at
 // once. A failed collector becomes a line of the node's error.txt, never a failure of the bundle.
-import { fromBinary } from "@bufbuild/protobuf";
+
 import { type CallOptions, type Client, ConnectError, createClient } from "@connectrpc/connect";
-import { ContainerDriver, cosi, cosiMeta, MachineService, type Metadata } from "@talos/machinery/api";
+import { ContainerDriver, cosi, MachineService, type Metadata } from "@talos/machinery/api";
 import type { ResourceDefinitionSpec } from "@talos/machinery/resources";
+import { decodeResourceDefinition } from "../../output/resource-definition.ts";
 import { renderTable } from "../../output/resource-output.ts";
 import { metadataErrorText } from "../../transport/node-replies.ts";
 import { formatRpcError } from "../../transport/rpc-error.ts";
@@ -76,19 +77,8 @@ async function readBytes(stream: AsyncIterable<{ metadata?: Metadata | undefined
 }
 
 function decodeDefinition(res: cosi.Resource): ResourceDefinitionSpec & { id: string } {
-  const s = fromBinary(cosiMeta.ResourceDefinitionSpecSchema, res.spec?.protoSpec ?? new Uint8Array(0));
-  return {
-    id: res.metadata?.id ?? s.resourceType.toLowerCase(),
-    type: s.resourceType,
-    displayType: s.displayType,
-    defaultNamespace: s.defaultNamespace,
-    aliases: s.aliases,
-    allAliases: s.allAliases,
-    printColumns: s.printColumns.map((c) => ({ name: c.name, jsonPath: c.jsonPath })),
-    ...(s.sensitivity === cosiMeta.ResourceDefinitionSpec_Sensitivity.SENSITIVE
-      ? { sensitivity: "sensitive" as const }
-      : {}),
-  };
+  const spec = decodeResourceDefinition(res);
+  return { id: res.metadata?.id ?? spec.type.toLowerCase(), ...spec };
 }
 
 async function listResources(
