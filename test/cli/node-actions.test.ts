@@ -193,7 +193,7 @@ describe("talosctl node actions", () => {
     assert.match(lines[0] ?? "", /^NODE {7}ACK {24}STARTED$/);
     assert.match(
       lines[1] ?? "",
-      /^10\.5\.0\.2 {3}Upgrade request received {3}\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(\.\d+)? [+-]\d{4} \S+ m=\+\d+\.\d{9} {3}$/,
+      /^10\.5\.0\.2 {3}Upgrade request received {3}\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(\.\d+)? [+-]\d{4} \S+ m=\+\d+\.\d{9} +$/,
     );
 
     const defaults = await run("10.5.0.2", "upgrade", "--wait=false", "--preserve", "--force");
