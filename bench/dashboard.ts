@@ -9,6 +9,7 @@ import { writeFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { promisify } from "node:util";
 import { startCluster } from "../test/cluster/harness.ts";
+import { statusMiB } from "./lib/proc.ts";
 
 const root = resolve(import.meta.dirname, "..");
 const seconds = Number(process.argv[2] ?? 30);
@@ -24,12 +25,6 @@ function cpuTicks(pid: number): number {
   const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
   const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
   return Number(fields[11]) + Number(fields[12]);
-}
-
-/** A /proc/<pid>/status memory field (VmRSS, VmHWM) in MiB. */
-function statusMiB(pid: number, field: string): number {
-  const m = new RegExp(`^${field}:\\s+(\\d+) kB`, "m").exec(readFileSync(`/proc/${pid}/status`, "utf8"));
-  return Number(m?.[1] ?? 0) / 1024;
 }
 
 const clockTicks = Number((await run("getconf", ["CLK_TCK"])).stdout.trim());

@@ -3,10 +3,10 @@
 //
 //   npm run build && node bench/node.ts [runs]
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { connect } from "node:net";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
+import { portOpen, statusMiB } from "./lib/proc.ts";
 
 const root = resolve(import.meta.dirname, "..");
 const runs = Number(process.argv[2] ?? 5);
@@ -15,25 +15,6 @@ const talosctl = (cwd: string, args: string[]) =>
     cwd,
     stdio: "pipe",
   }).toString();
-
-function portOpen(host: string, port: number): Promise<boolean> {
-  return new Promise((res) => {
-    const s = connect({ host, port }, () => {
-      s.destroy();
-      res(true);
-    });
-    s.on("error", () => res(false));
-  });
-}
-
-/** A /proc/<pid>/status memory field (VmRSS, RssAnon, ...) in MiB. */
-function statusMiB(pid: number, field: string): number {
-  const line =
-    readFileSync(`/proc/${pid}/status`, "utf8")
-      .split("\n")
-      .find((l) => l.startsWith(`${field}:`)) ?? "";
-  return Number(line.replace(/\D+/g, "")) / 1024;
-}
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? Number.NaN;
 const ready: number[] = [];

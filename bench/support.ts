@@ -5,10 +5,10 @@
 //   npm run build && node bench/support.ts [runs]
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
-import { connect } from "node:net";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { unzipSync } from "fflate";
+import { portOpen } from "./lib/proc.ts";
 
 const root = resolve(import.meta.dirname, "..");
 const runs = Number(process.argv[2] ?? 3);
@@ -20,16 +20,6 @@ const talosctl = (args: string[]) =>
     env: { ...process.env, HOME: dir },
     stdio: "pipe",
   }).toString();
-
-function portOpen(host: string, port: number): Promise<boolean> {
-  return new Promise((res) => {
-    const s = connect({ host, port }, () => {
-      s.destroy();
-      res(true);
-    });
-    s.on("error", () => res(false));
-  });
-}
 
 async function until(what: string, ok: () => boolean | Promise<boolean>, timeoutMs = 120_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
