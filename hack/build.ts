@@ -22,6 +22,7 @@ const banner =
 const entries: Record<string, string> = {
   talosctl: "packages/talosctl/src/main.ts",
   machined: "packages/machined/src/main.ts",
+  "discovery-service": "packages/discovery/src/main.ts",
 };
 
 await rm("dist", { recursive: true, force: true });

@@ -12,6 +12,7 @@ const allowed: Record<string, readonly string[]> = {
   provision: ["machinery"],
   imager: ["machinery"],
   machined: ["machinery", "runtime"],
+  discovery: ["machinery"],
   talosctl: ["machinery", "runtime", "provision", "imager"],
 };
 /** Packages that must stay free of host I/O (tests may read fixtures). */

@@ -59,6 +59,8 @@ export async function startCluster(
     workers?: number;
     /** Start without a config: nodes wait in maintenance mode for apply-config --insecure. */
     maintenance?: boolean;
+    /** Extra machined flags (e.g. `--discovery-ttl 4s`). */
+    machinedArgs?: readonly string[];
   } = {},
 ): Promise<TestCluster> {
   const tmp = await tempDir("talos-cluster-");
@@ -95,7 +97,16 @@ export async function startCluster(
       const config = opts.maintenance === true ? [] : ["--config", join(dir, `${node.type}.yaml`)];
       const child = spawn(
         NODE_BIN,
-        [MACHINED, "--state-dir", node.stateDir, "--address", node.address, "--fast-timing", ...config],
+        [
+          MACHINED,
+          "--state-dir",
+          node.stateDir,
+          "--address",
+          node.address,
+          "--fast-timing",
+          ...(opts.machinedArgs ?? []),
+          ...config,
+        ],
         {
           stdio: ["ignore", "pipe", "pipe"],
         },

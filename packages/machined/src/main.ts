@@ -28,6 +28,17 @@ function jsonLogger(): Logger {
   return { debug: () => {}, info: log("info"), warn: log("warn"), error: log("error") };
 }
 
+/** `--discovery-ttl 10s` → the TTL in ms; a malformed value stops the node with a message naming the flag. */
+function discoveryTtl(value: string | undefined): { discoveryTtlMs?: number } {
+  if (value === undefined || value === "") return {};
+  const m = /^(\d+)(ms|s|m)$/.exec(value);
+  const ms = m === null ? 0 : Number(m[1]) * { ms: 1, s: 1000, m: 60_000 }[m[2] as "ms" | "s" | "m"];
+  if (!(ms >= 1000 && ms <= 30 * 60_000)) {
+    throw new Error(`--discovery-ttl: expected a duration from 1s to 30m (e.g. 10s), got "${value}"`);
+  }
+  return { discoveryTtlMs: ms };
+}
+
 async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
@@ -39,6 +50,8 @@ async function main(): Promise<void> {
       platform: { type: "string" },
       // Short pauses for etcd joins, learner promotion and service restarts (tests only).
       "fast-timing": { type: "boolean", default: false },
+      // The affiliate TTL in the discovery service (tests; also $TALOS_DISCOVERY_TTL in a container).
+      "discovery-ttl": { type: "string" },
     },
     strict: true,
   });
@@ -78,9 +91,12 @@ async function main(): Promise<void> {
     sha: SHA,
     logger,
     ...(inContainer ? { varDir: "/var", runDir: "/system/run", secretsDir: "/system/secrets", listenAll: true } : {}),
-    ...(values["fast-timing"] === true
-      ? { timing: { etcdJoinRetryMs: 1000, etcdPromoteRetryMs: 2000, restartDelayMs: 1000 } }
-      : {}),
+    timing: {
+      ...(values["fast-timing"] === true
+        ? { etcdJoinRetryMs: 1000, etcdPromoteRetryMs: 2000, restartDelayMs: 1000 }
+        : {}),
+      ...discoveryTtl(values["discovery-ttl"] ?? process.env["TALOS_DISCOVERY_TTL"]),
+    },
     reboot: () => {
       logger.info("rebooting");
       void node.close().finally(() => reboot());

@@ -1,4 +1,5 @@
 import { decodeConfig, findDocument, type MachineConfig, V1ALPHA1_KIND } from "@talos/machinery/config";
+import { DEFAULT_DISCOVERY_ENDPOINT } from "@talos/machinery/constants";
 
 /** The facts of a machine config the node acts on, read once per config version. */
 export interface NodeConfig {
@@ -25,6 +26,16 @@ export interface NodeConfig {
     readonly advertisedSubnets: readonly string[];
     readonly listenSubnets: readonly string[];
   };
+  /** `cluster.discovery` with `cluster.id`/`cluster.secret` (Talos's DiscoveryConfig). */
+  readonly discovery: {
+    readonly enabled: boolean;
+    /** The service registry is on (enabled unless `registries.service.disabled`). */
+    readonly serviceEnabled: boolean;
+    readonly serviceEndpoint: string;
+    readonly clusterId: string;
+    /** base64 of the 32-byte AES key. */
+    readonly clusterSecret: string;
+  };
 }
 
 type Obj = Record<string, unknown>;
@@ -44,6 +55,8 @@ export function readNodeConfig(text: string, source: string): NodeConfig {
   const etcd = obj(cluster["etcd"]);
   const etcdCA = obj(etcd["ca"]);
   const strings = (v: unknown) => (Array.isArray(v) ? v.map(String) : []);
+  const discovery = obj(cluster["discovery"]);
+  const serviceRegistry = obj(obj(discovery["registries"])["service"]);
   return {
     text,
     config,
@@ -66,6 +79,13 @@ export function readNodeConfig(text: string, source: string): NodeConfig {
       extraArgs: Object.fromEntries(Object.entries(obj(etcd["extraArgs"])).map(([k, v]) => [k, String(v)])),
       advertisedSubnets: strings(etcd["advertisedSubnets"]),
       listenSubnets: strings(etcd["listenSubnets"]),
+    },
+    discovery: {
+      enabled: discovery["enabled"] === true,
+      serviceEnabled: serviceRegistry["disabled"] !== true,
+      serviceEndpoint: str(serviceRegistry["endpoint"]) || DEFAULT_DISCOVERY_ENDPOINT,
+      clusterId: str(cluster["id"]) ?? "",
+      clusterSecret: str(cluster["secret"]) ?? "",
     },
   };
 }

@@ -19,6 +19,7 @@ import {
 } from "@talos/machinery/resources";
 import { createEngine, createInMemoryState, type Logger, newPointer, newResource, type State } from "@talos/runtime";
 import { MAX_MESSAGE_SIZE } from "../apid/grpc-frame.ts";
+import type { DiscoveryHandle } from "../controllers/discovery-service.ts";
 import { allControllers } from "../controllers/index.ts";
 import { writeFileAtomic } from "../os/write-file-atomic.ts";
 import { createApplyConfiguration } from "../server/apply-configuration.ts";
@@ -76,6 +77,8 @@ export interface NodeOptions {
     readonly etcdJoinRetryMs?: number;
     readonly etcdPromoteRetryMs?: number;
     readonly restartDelayMs?: number;
+    /** Affiliate TTL in the discovery service (default Talos's 30 minutes). */
+    readonly discoveryTtlMs?: number;
   };
 }
 
@@ -125,7 +128,14 @@ export async function startNode(opts: NodeOptions): Promise<RunningNode> {
     state,
     logger: bufferedLogger(opts.logger, supervisor.logs.get("controller-runtime")),
   });
-  for (const c of allControllers({ defaultHostname: opts.hostname })) engine.register(c);
+  const discovery: DiscoveryHandle = { client: undefined };
+  for (const c of allControllers({
+    defaultHostname: opts.hostname,
+    stateDir: opts.stateDir,
+    discovery,
+    ...(opts.timing?.discoveryTtlMs !== undefined ? { discoveryTtlMs: opts.timing.discoveryTtlMs } : {}),
+  }))
+    engine.register(c);
   const engineDone = engine.run(abort.signal);
   const unpublish = publishServiceStatus(supervisor, state, events, logger);
 
@@ -181,6 +191,9 @@ export async function startNode(opts: NodeOptions): Promise<RunningNode> {
           logger,
           reboot: opts.reboot,
           shutdown: opts.shutdown ?? opts.reboot,
+          leaveDiscovery: async () => {
+            await discovery.client?.deleteLocal();
+          },
           ...(etcd !== undefined
             ? {
                 leaveEtcd: async () => {

@@ -13,6 +13,7 @@ import {
   ResetRequest_WipeMode as WipeMode,
 } from "@talos/machinery/api";
 import type { Logger } from "@talos/runtime";
+import { NODE_IDENTITY_FILE } from "../controllers/node-identity.ts";
 import { STATE_CONFIG_FILE } from "../node/state-dir.ts";
 
 export interface LifecycleDeps {
@@ -25,6 +26,8 @@ export interface LifecycleDeps {
   shutdown(): void;
   /** Leaves the etcd cluster (control planes with a running member); resolves when done. */
   leaveEtcd?(): Promise<void>;
+  /** Removes this node from the discovery service (Talos does it before any reset). */
+  leaveDiscovery?(): Promise<void>;
 }
 
 /** The STATE and EPHEMERAL partitions a node running as a process or container has: directories. */
@@ -82,8 +85,14 @@ export function createLifecycleApi(deps: LifecycleDeps): Partial<ServiceImpl<typ
         wipe: labels.join(","),
       });
       later(async () => {
+        await deps.leaveDiscovery?.().catch((e: unknown) => {
+          deps.logger.warn("removing this node from the discovery service failed", { error: String(e) });
+        });
         if (req.graceful && deps.leaveEtcd !== undefined) await deps.leaveEtcd();
-        if (labels.includes("STATE")) await rm(join(deps.stateDir, STATE_CONFIG_FILE), { force: true });
+        if (labels.includes("STATE")) {
+          await rm(join(deps.stateDir, STATE_CONFIG_FILE), { force: true });
+          await rm(join(deps.stateDir, NODE_IDENTITY_FILE), { force: true });
+        }
         if (labels.includes("EPHEMERAL")) await rm(deps.varDir, { recursive: true, force: true });
         if (req.reboot) deps.reboot();
         else deps.shutdown();

@@ -6,12 +6,15 @@
 // Status); their message names are distinct. Namespaces, where names would clash:
 //   cosi          cosi.resource: `cosi.State` (Get/List/Create/Update/Destroy/Watch), its messages, Resource/Metadata/Spec
 //   cosiMeta      cosi.resource.meta: NamespaceSpec, ResourceDefinitionSpec
+//   discovery     sidero.discovery: `discovery.server.Cluster` (the discovery service) and its messages,
+//                 `discovery.client.Affiliate` (what nodes encrypt into affiliate data)
 //   etcd          etcd's v3 API (etcdserverpb + mvccpb, the subset machined calls): `etcd.KV`, `etcd.Cluster`,
 //                 `etcd.Maintenance` and their messages
 //   configDefs    resource.config: MachineConfigSpec, MachineTypeSpec, MachineType
 //   <group>Defs   talos.resource.definitions.<group> (cluster, enum(s), etcd, k8s, network, proto, runtime, secrets,
 //                 time, v1alpha1)
 export * as cosi from "./cosi.ts";
+export * as discovery from "./discovery.ts";
 export * as etcd from "./etcd.ts";
 export * from "./gen/cluster/cluster_pb.ts";
 export * from "./gen/common/common_pb.ts";

@@ -1,5 +1,7 @@
 // Public API of the resources module (`@talos/machinery/resources`): Talos resource kinds, their
 // definitions and wire encodings. One kind per file under <domain>/.
+import { type AffiliateSpec, affiliateKind } from "./cluster/affiliate.ts";
+import { IDENTITY_ID, type IdentitySpec, identityKind } from "./cluster/identity.ts";
 import { type MemberSpec, memberKind } from "./cluster/member.ts";
 import { MACHINE_CONFIG_ID, type MachineConfigSpec, machineConfigKind } from "./config/machine-config.ts";
 import { ETCD_MEMBER_ID, type EtcdMemberSpec, etcdMemberKind } from "./etcd/member.ts";
@@ -31,12 +33,17 @@ export {
 export { defineKind, ipBytes, type ResourceKind, yamlOf } from "./kind.ts";
 export { TALOS_NAMESPACES } from "./namespaces.ts";
 export {
+  type AffiliateSpec,
+  affiliateKind,
   ETCD_MEMBER_ID,
   type EtcdMemberSpec,
   etcdMemberKind,
   HOSTNAME_STATUS_ID,
   type HostnameStatusSpec,
   hostnameStatusKind,
+  IDENTITY_ID,
+  type IdentitySpec,
+  identityKind,
   MACHINE_CONFIG_ID,
   MACHINE_STATUS_ID,
   type MachineConfigSpec,
@@ -69,6 +76,8 @@ export const ALL_KINDS: readonly ResourceKind<never>[] = [
   hostnameStatusKind,
   nodeAddressKind,
   memberKind,
+  affiliateKind,
+  identityKind,
   serviceKind,
   machineStatusKind,
   etcdMemberKind,

@@ -4,6 +4,7 @@
  * advice (`--strict` turns them into errors). Messages follow Talos's wording; each names its field path.
  */
 
+import { DEFAULT_DISCOVERY_ENDPOINT } from "../../constants/index.ts";
 import {
   type IssueCollector,
   issueCollector,
@@ -33,7 +34,6 @@ export function canonicalMachineType(type: string | undefined): "init" | "contro
   }
 }
 
-const DEFAULT_DISCOVERY_ENDPOINT = "https://discovery.talos.dev/";
 const KUBESPAN_DEFAULT_MTU = 1420;
 const KUBESPAN_MIN_MTU = 1280;
 const TALOS_ROLES = ["os:admin", "os:operator", "os:reader", "os:etcd:backup", "os:impersonator"];

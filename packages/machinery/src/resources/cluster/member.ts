@@ -13,6 +13,11 @@ export interface MemberSpec {
   controlPlane?: { port: number };
 }
 
+/** The machine type as the resource protos' enum. */
+export function encodeMachineType(type: MemberSpec["machineType"]): MachineType {
+  return MACHINE_TYPES[type];
+}
+
 const MACHINE_TYPES = {
   unknown: MachineType.TYPE_UNKNOWN,
   init: MachineType.TYPE_INIT,
@@ -39,7 +44,7 @@ export const memberKind = defineKind<MemberSpec>(
         nodeId: spec.nodeId,
         addresses: spec.addresses.map((a) => ({ ip: ipBytes(a) })),
         hostname: spec.hostname,
-        machineType: MACHINE_TYPES[spec.machineType],
+        machineType: encodeMachineType(spec.machineType),
         operatingSystem: spec.operatingSystem,
         ...(spec.controlPlane !== undefined ? { controlPlane: { apiServerPort: BigInt(spec.controlPlane.port) } } : {}),
       }),
