@@ -1,8 +1,10 @@
 // machine.MachineService: bootstrap and the etcd APIs (control planes only), over the local etcd member.
-import { createWriteStream } from "node:fs";
+import { mkdir } from "node:fs/promises";
+import { dirname } from "node:path";
 import { create } from "@bufbuild/protobuf";
 import { Code, ConnectError, type ServiceImpl } from "@connectrpc/connect";
 import {
+  type BootstrapRequest,
   BootstrapResponseSchema,
   DataSchema,
   EtcdAlarmDisarmResponseSchema,
@@ -18,6 +20,7 @@ import {
   type MachineService,
 } from "@talos/machinery/api";
 import type { EtcdClient } from "../etcd/client.ts";
+import { writeStreamAtomic } from "../os/write-stream-atomic.ts";
 import type { EtcdManager } from "../services/etcd/manager.ts";
 import type { Supervisor } from "../supervisor/index.ts";
 
@@ -38,18 +41,45 @@ async function withClient<T>(deps: EtcdApiDeps, api: string, fn: (c: EtcdClient)
   return fn(client);
 }
 
+/**
+ * Restarts the etcd service as the first member of a new cluster (it was waiting to join one), recovering
+ * the uploaded snapshot first when asked to.
+ */
+async function bootstrapEtcd(deps: EtcdApiDeps, etcd: EtcdManager, req: BootstrapRequest): Promise<void> {
+  if (await etcd.hasData()) throw new ConnectError("etcd data directory is not empty", Code.AlreadyExists);
+  if (req.recoverEtcd && !(await etcd.hasSnapshot())) {
+    throw new ConnectError(
+      "no etcd snapshot was uploaded to recover from: use `talosctl bootstrap --recover-from <snapshot>`",
+      Code.FailedPrecondition,
+    );
+  }
+  await deps.supervisor.stop("etcd");
+  if (req.recoverEtcd) {
+    // Talos restores in etcd's pre-start step and reports a failure only in the service state; restoring
+    // here lets the caller see why (e.g. a data directory copy without --recover-skip-hash-check).
+    try {
+      await etcd.recover({ skipHashCheck: req.recoverSkipHashCheck });
+    } catch (e) {
+      deps.supervisor.start("etcd"); // back to waiting to join, as before the call
+      throw new ConnectError((e as Error).message, Code.FailedPrecondition);
+    }
+  }
+  etcd.requestBootstrap();
+  deps.supervisor.start("etcd");
+}
+
 export function createEtcdApi(deps: EtcdApiDeps): Partial<ServiceImpl<typeof MachineService>> {
+  let bootstrapping = false;
   return {
     async bootstrap(req) {
       const etcd = controlPlaneOnly(deps, "bootstrap");
-      if (req.recoverEtcd) {
-        throw new ConnectError("bootstrap --recover-from is not supported by this node yet", Code.Unimplemented);
+      if (bootstrapping) throw new ConnectError("bootstrap is already in progress", Code.FailedPrecondition);
+      bootstrapping = true;
+      try {
+        await bootstrapEtcd(deps, etcd, req);
+      } finally {
+        bootstrapping = false;
       }
-      if (await etcd.hasData()) throw new ConnectError("etcd data directory is not empty", Code.AlreadyExists);
-      // Restart the etcd service as the first member of a new cluster (it was waiting to join one).
-      etcd.requestBootstrap();
-      await deps.supervisor.stop("etcd");
-      deps.supervisor.start("etcd");
       return create(BootstrapResponseSchema, { messages: [{}] });
     },
     etcdMemberList: async () =>
@@ -170,9 +200,14 @@ export function createEtcdApi(deps: EtcdApiDeps): Partial<ServiceImpl<typeof Mac
     },
     etcdRecover: async (requests) => {
       const etcd = controlPlaneOnly(deps, "etcd recover");
-      const out = createWriteStream(etcd.snapshotPath, { mode: 0o600 });
-      for await (const r of requests) out.write(r.bytes);
-      await new Promise<void>((resolve, reject) => out.end((e?: Error | null) => (e ? reject(e) : resolve())));
+      await mkdir(dirname(etcd.snapshotPath), { recursive: true });
+      // Atomic: an interrupted upload must not leave a truncated snapshot for a later recovering bootstrap.
+      await writeStreamAtomic(
+        etcd.snapshotPath,
+        (async function* () {
+          for await (const r of requests) yield r.bytes;
+        })(),
+      );
       return create(EtcdRecoverResponseSchema, { messages: [{}] });
     },
   };

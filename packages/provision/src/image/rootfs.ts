@@ -15,6 +15,7 @@ export const IMAGE_PATHS = {
   node: "/usr/local/bin/node",
   machined: "/usr/lib/talos/machined.mjs",
   etcd: "/usr/bin/etcd",
+  // machined runs it for `bootstrap --recover-from` (snapshot restore), at the same path as on a host.
   etcdctl: "/usr/bin/etcdctl",
   tini: "/sbin/tini",
   busybox: "/bin/busybox",

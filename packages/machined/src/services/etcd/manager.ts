@@ -1,6 +1,7 @@
-// etcd on a control plane node: its certificates, how it starts (new cluster on bootstrap, join as a learner,
-// or rejoin with existing data), the learner promotion, and a client for the etcd APIs Talos serves.
-import { chmod, mkdir, readdir, rm, writeFile } from "node:fs/promises";
+// etcd on a control plane node: its certificates, how it starts (new cluster on bootstrap, possibly restored
+// from a snapshot; join as a learner; or rejoin with existing data), the learner promotion, and a client for
+// the etcd APIs Talos serves.
+import { chmod, mkdir, readdir, rm, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { Logger } from "@talos/runtime";
 import { createEtcdClient, type EtcdClient, type EtcdMember } from "../../etcd/client.ts";
@@ -9,6 +10,7 @@ import { clusterEndpointHost } from "../../node/machine-config.ts";
 import { ProcessRunner, RestartRunner, type Service } from "../../supervisor/index.ts";
 import { ETCD_CLIENT_PORT, type EtcdSpec, etcdArgs, initialClusterEntry, peerUrls } from "./args.ts";
 import { type EtcdCertificates, issueEtcdCertificates } from "./pki.ts";
+import { restoreSnapshot } from "./restore.ts";
 
 export interface EtcdManagerOptions {
   /** The node's address: advertised to peers and clients. */
@@ -23,6 +25,8 @@ export interface EtcdManagerOptions {
   readonly hostname: () => Promise<string>;
   readonly logger: Logger;
   readonly etcdBinary?: string;
+  /** etcdctl, for `bootstrap --recover-from` (the node image ships it at the same path). */
+  readonly etcdctlBinary?: string;
   /** Pause between join attempts (Talos: 3 s) and learner promotion attempts (Talos: 15 s). */
   readonly joinRetryMs?: number;
   readonly promoteRetryMs?: number;
@@ -55,6 +59,37 @@ export class EtcdManager {
   /** Where `bootstrap --recover-from` uploads a snapshot (`/var/lib/etcd.snapshot`). */
   get snapshotPath(): string {
     return join(this.#opts.varDir, "lib", "etcd.snapshot");
+  }
+
+  /** Whether a snapshot was uploaded for `bootstrap --recover-from` (`EtcdRecover`). */
+  async hasSnapshot(): Promise<boolean> {
+    return stat(this.snapshotPath).then(
+      (s) => s.isFile(),
+      () => false,
+    );
+  }
+
+  /**
+   * Restores the uploaded snapshot into the empty data directory as a new single-member cluster of this node
+   * (its member name and advertised peer URLs); etcd must be stopped. The next start then finds the data.
+   */
+  async recover(opts: { readonly skipHashCheck: boolean }): Promise<void> {
+    const spec = await this.spec();
+    const status = await restoreSnapshot({
+      etcdctl: this.#opts.etcdctlBinary ?? "/usr/bin/etcdctl",
+      snapshotPath: this.snapshotPath,
+      dataDir: this.dataDir,
+      name: spec.name,
+      peerUrls: peerUrls(spec),
+      clusterToken: spec.extraArgs["initial-cluster-token"],
+      skipHashCheck: opts.skipHashCheck,
+    });
+    this.#opts.logger.info("recovered etcd from snapshot", {
+      hash: status.hash.toString(16).padStart(8, "0"),
+      revision: status.revision,
+      totalKeys: status.totalKey,
+      totalSize: status.totalSize,
+    });
   }
 
   /** Removes etcd's data (after leaving the cluster). */
