@@ -135,6 +135,10 @@ export async function startCluster(
     },
     async cleanup() {
       await Promise.all(nodes.map((n) => cluster.stop(n, "SIGKILL")));
+      // A killed machined cannot stop its children: end the etcd processes whose data lives in its state dir.
+      await Promise.all(
+        nodes.map((n) => new Promise((resolve) => spawn("pkill", ["-KILL", "-f", n.stateDir]).once("close", resolve))),
+      );
       await tmp.cleanup();
     },
   };

@@ -71,12 +71,31 @@ describe("talosctl cluster create/destroy with container nodes", { timeout: 600_
       await new Promise((r) => setTimeout(r, 500));
     }
     assert.equal(services.match(/ Running +OK /g)?.length, 6, services);
-    const health = await ok(["-n", "10.253.1.2", "health", "--worker-nodes", "10.253.1.3", "--wait-timeout", "60s"]);
+    // The cluster's own discovery service: every node lists both nodes, and health finds them through it.
+    let listed = "";
+    for (let i = 0; i < 40; i++) {
+      listed = (await ok(["-n", "10.253.1.2,10.253.1.3", "get", "members"])).stdout;
+      if (listed.trim().split("\n").length === 5) break;
+      await new Promise((r) => setTimeout(r, 500));
+    }
+    for (const node of ["10.253.1.2", "10.253.1.3"]) {
+      for (const [host, type] of [
+        ["tt-one-controlplane-1", "controlplane"],
+        ["tt-one-worker-1", "worker"],
+      ]) {
+        assert.match(
+          listed,
+          new RegExp(`^${node.replaceAll(".", "\\.")} +cluster +Member +${host} .* ${host} +${type} `, "m"),
+        );
+      }
+    }
+    const health = await ok(["-n", "10.253.1.2", "health", "--wait-timeout", "60s"]);
     assert.match(health.stderr, /discovered nodes: \["10\.253\.1\.2","10\.253\.1\.3"\]/);
     assert.match(health.stderr, /waiting for all nodes to finish boot sequence: OK/);
     assert.match(health.stderr, /waiting for kubelet to be healthy: SKIP/);
     const show = await ok(["cluster", "show", "--name", "tt-one"]);
     assert.match(show.stdout, /tt-one-worker-1 +worker +10\.253\.1\.3/);
+    assert.match(show.stdout, /DISCOVERY SERVICE 10\.253\.1\.254 \(running\)/);
 
     const before = await labelled("tt-one");
     const again = await ctl(["cluster", "create", "--name", "tt-one", "--cidr", "10.253.1.0/24"]);
@@ -86,6 +105,7 @@ describe("talosctl cluster create/destroy with container nodes", { timeout: 600_
 
     const volumesBefore = (await podman(["volume", "ls", "-q"])).trim().split("\n").filter(Boolean).length;
     const destroy = await ok(["cluster", "destroy", "--name", "tt-one"]);
+    assert.match(destroy.stderr, /destroying discovery service tt-one-discovery-service/);
     assert.match(destroy.stderr, /destroying network tt-one/);
     assert.deepEqual(await labelled("tt-one"), { containers: "", networks: "" });
     const volumesAfter = (await podman(["volume", "ls", "-q"])).trim().split("\n").filter(Boolean).length;

@@ -34,6 +34,11 @@ export interface ClusterRequest {
   /** Node image, e.g. "ghcr.io/siderolabs/talos:v1.6.7". */
   image: string;
   nodes: NodeRequest[];
+  /**
+   * Run an offline discovery service (the image's discovery-service bundle) at this address of the
+   * cluster network, for nodes whose config points `cluster.discovery.registries.service.endpoint` at it.
+   */
+  discoveryService?: { ip: string; port: number };
 }
 
 export interface NodeInfo {
@@ -54,10 +59,18 @@ export interface NetworkInfo {
   mtu: number;
 }
 
+/** The cluster's own discovery service, when it runs one. */
+export interface DiscoveryServiceInfo {
+  ip: string;
+  containerId: string;
+  state: string;
+}
+
 export interface ClusterInfo {
   name: string;
   network: NetworkInfo;
   nodes: NodeInfo[];
+  discoveryService?: DiscoveryServiceInfo;
 }
 
 /** Progress lines, e.g. "creating network talos-default" (Talos prints them as they happen). */

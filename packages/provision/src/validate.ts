@@ -29,6 +29,23 @@ export function validateClusterRequest(req: ClusterRequest): Ipv4Network {
 
   const names = new Set<string>();
   const ips = new Map<number, string>();
+  /** A node's (or the discovery service's) static address: inside the network, not reserved, not taken. */
+  const checkAddress = (what: string, owner: string, address: string | undefined) => {
+    const ip = parseIpv4(address ?? "");
+    if (ip === undefined) {
+      problems.push(`${what}: "${address}" is not an IPv4 address`);
+      return;
+    }
+    if (net === undefined) return;
+    const broadcast = net.base + 2 ** (32 - net.prefix) - 1;
+    if (!contains(net, ip)) problems.push(`${what}: ${address} is outside ${net.cidr}`);
+    else if (ip === net.base) problems.push(`${what}: ${address} is the network address of ${net.cidr}`);
+    else if (ip === net.base + 1) problems.push(`${what}: ${address} is the gateway of ${net.cidr}`);
+    else if (ip === broadcast) problems.push(`${what}: ${address} is the broadcast address of ${net.cidr}`);
+    const other = ips.get(ip);
+    if (other !== undefined) problems.push(`${what}: ${formatIpv4(ip)} is also the address of ${other}`);
+    ips.set(ip, owner);
+  };
   const hostPorts = new Map<string, string>();
   for (const node of req.nodes ?? []) {
     const what = `node "${node.name}"`;
@@ -41,19 +58,7 @@ export function validateClusterRequest(req: ClusterRequest): Ipv4Network {
     if (node.type !== "controlplane" && node.type !== "worker") {
       problems.push(`${what}: type "${node.type}" is not "controlplane" or "worker"`);
     }
-    const ip = parseIpv4(node.ip ?? "");
-    if (ip === undefined) {
-      problems.push(`${what}: "${node.ip}" is not an IPv4 address`);
-    } else if (net !== undefined) {
-      const broadcast = net.base + 2 ** (32 - net.prefix) - 1;
-      if (!contains(net, ip)) problems.push(`${what}: ${node.ip} is outside ${net.cidr}`);
-      else if (ip === net.base) problems.push(`${what}: ${node.ip} is the network address of ${net.cidr}`);
-      else if (ip === net.base + 1) problems.push(`${what}: ${node.ip} is the gateway of ${net.cidr}`);
-      else if (ip === broadcast) problems.push(`${what}: ${node.ip} is the broadcast address of ${net.cidr}`);
-      const other = ips.get(ip);
-      if (other !== undefined) problems.push(`${what}: ${formatIpv4(ip)} is also the address of node "${other}"`);
-      ips.set(ip, node.name);
-    }
+    checkAddress(what, `node "${node.name}"`, node.ip);
     if (node.config !== undefined && typeof node.config !== "string") problems.push(`${what}: config is not a string`);
     if (node.memoryBytes !== undefined && !(Number.isSafeInteger(node.memoryBytes) && node.memoryBytes > 0)) {
       problems.push(`${what}: memoryBytes ${node.memoryBytes} is not a positive integer`);
@@ -70,6 +75,13 @@ export function validateClusterRequest(req: ClusterRequest): Ipv4Network {
       const user = hostPorts.get(key);
       if (user !== undefined) problems.push(`${what}: host port ${key} is also published by node "${user}"`);
       hostPorts.set(key, node.name);
+    }
+  }
+
+  if (req.discoveryService !== undefined) {
+    checkAddress("discovery service", "the discovery service", req.discoveryService.ip);
+    if (!validPort(req.discoveryService.port)) {
+      problems.push(`discovery service: port ${req.discoveryService.port} is not valid`);
     }
   }
 

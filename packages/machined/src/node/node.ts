@@ -11,6 +11,7 @@ import {
   ALL_KINDS,
   definitionId,
   fillDefinition,
+  memberKind,
   namespaceKind,
   nodeAddressKind,
   type ResourceKind,
@@ -206,7 +207,15 @@ export async function startNode(opts: NodeOptions): Promise<RunningNode> {
       router.service(cosi.State, createStateService(state, kinds));
       router.service(StorageService, createStorageService());
       router.service(TimeService, createTimeService());
-      router.service(ClusterService, createClusterService({ address: opts.address, config: () => store.active, etcd }));
+      router.service(
+        ClusterService,
+        createClusterService({
+          address: opts.address,
+          config: () => store.active,
+          etcd,
+          members: async () => (await state.list(memberKind.kind)).map((m) => m.spec),
+        }),
+      );
     },
   });
   const runDir = opts.runDir ?? opts.stateDir;

@@ -6,7 +6,7 @@ import { durationMs } from "@bufbuild/protobuf/wkt";
 import { Code, ConnectError, type HandlerContext, type ServiceImpl } from "@connectrpc/connect";
 import { createGrpcTransport } from "@connectrpc/connect-node";
 import { type ClusterService, HealthCheckProgressSchema } from "@talos/machinery/api";
-import { type ClusterNodes, defaultHealthChecks, runHealthChecks } from "@talos/machinery/health";
+import { type ClusterNodes, defaultHealthChecks, nodesFromMembers, runHealthChecks } from "@talos/machinery/health";
 import { decodeCertAndKey, issueClientCertificate } from "@talos/machinery/secrets";
 import type { NodeConfig } from "../node/machine-config.ts";
 import { nodeTlsKey } from "../pki/api-certificates.ts";
@@ -17,6 +17,8 @@ export interface ClusterServiceDeps {
   readonly address: string;
   readonly config: () => NodeConfig;
   readonly etcd: EtcdManager | undefined;
+  /** This node's discovery members (machine type and addresses). */
+  readonly members?: () => Promise<readonly { machineType: string; addresses: readonly string[] }[]>;
 }
 
 const DEFAULT_WAIT_MS = 20 * 60_000;
@@ -78,13 +80,20 @@ export function createClusterService(deps: ClusterServiceDeps): Partial<ServiceI
   };
 }
 
-/** The nodes to check: as given, else the control planes from etcd's membership (workers must be given). */
+/**
+ * The nodes to check: as given, else discovery's members (as Talos does), else the control planes from
+ * etcd's membership (workers must then be given).
+ */
 async function clusterNodes(
   info: { controlPlaneNodes: string[]; workerNodes: string[] } | undefined,
   deps: ClusterServiceDeps,
 ): Promise<ClusterNodes> {
   if (info !== undefined && info.controlPlaneNodes.length > 0) {
     return { controlPlanes: info.controlPlaneNodes, workers: info.workerNodes };
+  }
+  const fromMembers = nodesFromMembers((await deps.members?.().catch(() => undefined)) ?? []);
+  if (fromMembers !== undefined) {
+    return (info?.workerNodes ?? []).length > 0 ? { ...fromMembers, workers: info?.workerNodes ?? [] } : fromMembers;
   }
   let controlPlanes = [deps.address];
   if (deps.etcd !== undefined) {

@@ -30,7 +30,7 @@ export {
   type ResourceDefinitionSpec,
   singular,
 } from "./definition.ts";
-export { defineKind, ipBytes, type ResourceKind, yamlOf } from "./kind.ts";
+export { defineKind, ipBytes, ipString, type ResourceKind, yamlOf } from "./kind.ts";
 export { TALOS_NAMESPACES } from "./namespaces.ts";
 export {
   type AffiliateSpec,

@@ -15,6 +15,14 @@ export function nodeLabels(cluster: string, type: NodeType): Record<string, stri
   return { ...clusterLabels(cluster), [LABEL_TYPE]: type };
 }
 
+/** The `talos.type` of a cluster's discovery service container (not a node). */
+export const DISCOVERY_SERVICE_TYPE = "discovery-service";
+
+/** Labels of the discovery service container. */
+export function discoveryServiceLabels(cluster: string): Record<string, string> {
+  return { ...clusterLabels(cluster), [LABEL_TYPE]: DISCOVERY_SERVICE_TYPE };
+}
+
 /** A Docker API `filters` value selecting what belongs to a cluster (or, without one, to any Talos cluster). */
 export function labelFilters(cluster?: string): { label: string[] } {
   const label = [`${LABEL_OWNED}=true`];

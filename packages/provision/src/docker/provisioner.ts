@@ -14,8 +14,16 @@ import type {
 } from "../provisioner.ts";
 import { validateClusterRequest } from "../validate.ts";
 import { apiMessage, isNotFound } from "./api.ts";
-import { LABEL_CLUSTER_NAME, LABEL_TYPE, labelFilters, nodeTypeFromLabel } from "./labels.ts";
-import { containerSpec, MTU_OPTION, networkSpec, podmanSafeCommand, publishedPorts } from "./spec.ts";
+import { DISCOVERY_SERVICE_TYPE, LABEL_CLUSTER_NAME, LABEL_TYPE, labelFilters, nodeTypeFromLabel } from "./labels.ts";
+import {
+  containerSpec,
+  discoveryServiceName,
+  discoveryServiceSpec,
+  MTU_OPTION,
+  networkSpec,
+  podmanSafeCommand,
+  publishedPorts,
+} from "./spec.ts";
 
 export interface DockerProvisionerOptions {
   /** Publish 50000/tcp and 6443/tcp of the first control plane on the host (Talos does). Default true. */
@@ -62,6 +70,7 @@ export class DockerProvisioner implements Provisioner {
     );
     if (existing.length > 0) throw new Error(`cluster "${req.name}" already exists`);
     const names = new Set(req.nodes.map((n) => n.name));
+    if (req.discoveryService !== undefined) names.add(discoveryServiceName(req.name));
     const clashes = await this.#call(req.name, "listing containers", () =>
       this.docker.listContainers({ all: true, filters: { name: [...names] } }),
     );
@@ -96,6 +105,16 @@ export class DockerProvisioner implements Provisioner {
           this.docker.createNetwork(networkSpec(req, net)),
         );
         createdNetwork = true;
+      }
+      if (req.discoveryService !== undefined) {
+        // First, so that nodes find it as they boot.
+        const service = req.discoveryService;
+        progress(`creating discovery service ${discoveryServiceName(req.name)} (${service.ip}:${service.port})`);
+        await this.#call(req.name, "creating the discovery service", async () => {
+          const c = await this.docker.createContainer(discoveryServiceSpec(req, service));
+          created.push(c);
+          await c.start();
+        });
       }
       for (const type of NODE_TYPES) {
         const group = req.nodes.filter((n) => n.type === type);
@@ -136,7 +155,10 @@ export class DockerProvisioner implements Provisioner {
       this.docker.listContainers({ all: true, filters: labelFilters(name) }),
     );
     containers.sort((a, b) => containerName(a).localeCompare(containerName(b)));
-    for (const c of containers) progress(`destroying node ${containerName(c)}`);
+    for (const c of containers) {
+      const what = c.Labels?.[LABEL_TYPE] === DISCOVERY_SERVICE_TYPE ? "discovery service" : "node";
+      progress(`destroying ${what} ${containerName(c)}`);
+    }
     // Stop them all at once without a grace period (a forced remove stops them one by one); `stop` rather
     // than `kill`, so that the engine has released the published ports when the removal starts.
     await Promise.all(
@@ -190,25 +212,31 @@ export class DockerProvisioner implements Provisioner {
       name;
     const network = networkInfo(netName, await this.#inspectNetwork(netName).catch(() => undefined));
 
+    const addressOf = async (c: Docker.ContainerInfo): Promise<string> => {
+      const ip = c.NetworkSettings?.Networks?.[netName]?.IPAddress ?? "";
+      if (ip !== "") return ip;
+      // A stopped container may have dropped its address; its requested one is in the endpoint config.
+      const inspected = await this.docker
+        .getContainer(c.Id)
+        .inspect()
+        .catch(() => undefined);
+      return inspected?.NetworkSettings?.Networks?.[netName]?.IPAMConfig?.IPv4Address ?? "";
+    };
+    const isService = (c: Docker.ContainerInfo) => c.Labels?.[LABEL_TYPE] === DISCOVERY_SERVICE_TYPE;
+    const service = containers.find(isService);
     const nodes = await Promise.all(
-      containers.map(async (c): Promise<NodeInfo> => {
-        let ip = c.NetworkSettings?.Networks?.[netName]?.IPAddress ?? "";
-        if (ip === "") {
-          // A stopped container may have dropped its address; its requested one is in the endpoint config.
-          const inspected = await this.docker
-            .getContainer(c.Id)
-            .inspect()
-            .catch(() => undefined);
-          ip = inspected?.NetworkSettings?.Networks?.[netName]?.IPAMConfig?.IPv4Address ?? "";
-        }
-        return {
-          name: containerName(c),
-          type: nodeTypeFromLabel(c.Labels?.[LABEL_TYPE]),
-          ip,
-          containerId: c.Id,
-          state: c.State ?? "",
-        };
-      }),
+      containers
+        .filter((c) => !isService(c))
+        .map(async (c): Promise<NodeInfo> => {
+          const ip = await addressOf(c);
+          return {
+            name: containerName(c),
+            type: nodeTypeFromLabel(c.Labels?.[LABEL_TYPE]),
+            ip,
+            containerId: c.Id,
+            state: c.State ?? "",
+          };
+        }),
     );
     nodes.sort(
       (a, b) =>
@@ -216,7 +244,14 @@ export class DockerProvisioner implements Provisioner {
         (parseIpv4(a.ip) ?? 2 ** 32) - (parseIpv4(b.ip) ?? 2 ** 32) ||
         a.name.localeCompare(b.name),
     );
-    return { name, network, nodes };
+    return {
+      name,
+      network,
+      nodes,
+      ...(service !== undefined
+        ? { discoveryService: { ip: await addressOf(service), containerId: service.Id, state: service.State ?? "" } }
+        : {}),
+    };
   }
 
   async list(): Promise<string[]> {

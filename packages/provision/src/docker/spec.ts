@@ -2,9 +2,10 @@
 import { Buffer } from "node:buffer";
 import { dirname, basename as pathBasename } from "node:path";
 import type Docker from "dockerode";
+import { IMAGE_PATHS } from "../image/rootfs.ts";
 import { gatewayOf, type Ipv4Network, macFromIp } from "../net.ts";
 import type { ClusterRequest, NodeRequest, PortMapping } from "../provisioner.ts";
-import { clusterLabels, nodeLabels } from "./labels.ts";
+import { clusterLabels, discoveryServiceLabels, nodeLabels } from "./labels.ts";
 
 /** The network option carrying the MTU (podman reports it back as "mtu"). */
 export const MTU_OPTION = "com.docker.network.driver.mtu";
@@ -137,6 +138,48 @@ export function containerSpec(
     HostConfig: hostConfig,
     NetworkingConfig: {
       EndpointsConfig: { [req.name]: { IPAMConfig: { IPv4Address: node.ip }, MacAddress: mac } },
+    },
+  };
+}
+
+/** The name of a cluster's discovery service container. */
+export function discoveryServiceName(cluster: string): string {
+  return `${cluster}-discovery-service`;
+}
+
+/**
+ * The container of the cluster's discovery service: the node image running the discovery-service bundle
+ * (unprivileged, read-only, a small memory cap) at a static address of the cluster network.
+ */
+export function discoveryServiceSpec(
+  req: ClusterRequest,
+  service: { ip: string; port: number },
+): Docker.ContainerCreateOptions {
+  const mac = macFromIp(service.ip);
+  return {
+    name: discoveryServiceName(req.name),
+    Hostname: discoveryServiceName(req.name),
+    Image: req.image,
+    Entrypoint: [IMAGE_PATHS.tini, "-s", "-g", "--"],
+    Cmd: [
+      IMAGE_PATHS.node,
+      "--max-semi-space-size=1",
+      IMAGE_PATHS.discoveryService,
+      "--addr",
+      `0.0.0.0:${service.port}`,
+    ],
+    Labels: discoveryServiceLabels(req.name),
+    StopSignal: "SIGTERM",
+    StopTimeout: STOP_TIMEOUT_SECONDS,
+    MacAddress: mac,
+    HostConfig: {
+      ReadonlyRootfs: true,
+      Memory: 256 * 1024 * 1024,
+      NetworkMode: req.name,
+      RestartPolicy: { Name: "no" },
+    },
+    NetworkingConfig: {
+      EndpointsConfig: { [req.name]: { IPAMConfig: { IPv4Address: service.ip }, MacAddress: mac } },
     },
   };
 }

@@ -1,4 +1,4 @@
-// What goes into the node image: the pinned Node runtime, the machined bundle, etcd/etcdctl, tini as PID 1,
+// What goes into the node image: the pinned Node runtime, the machined and discovery-service bundles, etcd/etcdctl, tini as PID 1,
 // the shared libraries those binaries load (from `ldd`, at the paths the loader looks for them), a minimal
 // /etc and the mount points. The plan is a sorted list of entries; `tar.ts` turns it into a layer.
 import { execFile } from "node:child_process";
@@ -14,6 +14,8 @@ const execFileP = promisify(execFile);
 export const IMAGE_PATHS = {
   node: "/usr/local/bin/node",
   machined: "/usr/lib/talos/machined.mjs",
+  /** The offline discovery service a local cluster runs beside its nodes. */
+  discoveryService: "/usr/lib/talos/discovery-service.mjs",
   etcd: "/usr/bin/etcd",
   // machined runs it for `bootstrap --recover-from` (snapshot restore), at the same path as on a host.
   etcdctl: "/usr/bin/etcdctl",
@@ -168,16 +170,20 @@ export async function planRootfs(src: RootfsSources): Promise<RootfsEntry[]> {
   );
   await plan.addBinary(IMAGE_PATHS.node, node);
 
-  const machined = await requireFile(join(dist, "machined.mjs"), "run `npm run build` first");
-  await plan.addHostFile(IMAGE_PATHS.machined, machined, 0o644);
-  if (existsSync(`${machined}.map`)) await plan.addHostFile(`${IMAGE_PATHS.machined}.map`, `${machined}.map`, 0o644);
-  // With code splitting, lazily imported modules land in machined-chunks/ next to the entry.
-  const chunks = join(dist, "machined-chunks");
-  if (existsSync(chunks)) {
+  for (const [bundle, path] of [
+    ["machined", IMAGE_PATHS.machined],
+    ["discovery-service", IMAGE_PATHS.discoveryService],
+  ] as const) {
+    const entry = await requireFile(join(dist, `${bundle}.mjs`), "run `npm run build` first");
+    await plan.addHostFile(path, entry, 0o644);
+    if (existsSync(`${entry}.map`)) await plan.addHostFile(`${path}.map`, `${entry}.map`, 0o644);
+    // With code splitting, lazily imported modules land in <bundle>-chunks/ next to the entry.
+    const chunks = join(dist, `${bundle}-chunks`);
+    if (!existsSync(chunks)) continue;
     for (const rel of (await readdir(chunks, { recursive: true })).sort()) {
       const host = join(chunks, rel);
       if ((await stat(host)).isFile()) {
-        await plan.addHostFile(posix.join(posix.dirname(IMAGE_PATHS.machined), "machined-chunks", rel), host, 0o644);
+        await plan.addHostFile(posix.join(posix.dirname(path), `${bundle}-chunks`, rel), host, 0o644);
       }
     }
   }

@@ -1,7 +1,12 @@
 import { durationFromMs } from "@bufbuild/protobuf/wkt";
 import { createClient } from "@connectrpc/connect";
 import { ClusterService, MachineService } from "@talos/machinery/api";
-import { type ClusterNodes, defaultHealthChecks, runHealthChecks } from "@talos/machinery/health";
+import {
+  type ClusterNodes,
+  defaultHealthChecks,
+  discoverNodesFromMembers,
+  runHealthChecks,
+} from "@talos/machinery/health";
 import { Command } from "commander";
 import { boolOption } from "../cli/bool-option.ts";
 import { CliError } from "../cli/errors.ts";
@@ -69,10 +74,17 @@ async function runHealth(cmd: Command, flags: HealthFlags): Promise<void> {
   }
 }
 
-/** Control planes from etcd's membership on the node (unless given); workers as given. */
+/**
+ * The nodes to check: as given, else discovery's members on the node (as Talos does), else the control
+ * planes of etcd's membership with the workers given.
+ */
 async function discoverNodes(conn: TalosConnection, node: string, flags: HealthFlags): Promise<ClusterNodes> {
   if ((flags.controlPlaneNodes ?? []).length > 0) {
     return { controlPlanes: flags.controlPlaneNodes ?? [], workers: flags.workerNodes ?? [] };
+  }
+  const fromMembers = await discoverNodesFromMembers(conn.transport, nodeHeaders(conn, node)).catch(() => undefined);
+  if (fromMembers !== undefined) {
+    return (flags.workerNodes ?? []).length > 0 ? { ...fromMembers, workers: flags.workerNodes ?? [] } : fromMembers;
   }
   const machine = createClient(MachineService, conn.transport);
   try {

@@ -28,7 +28,7 @@ import { resolvePatchFlags } from "../../util/patches.ts";
 import { formatTable } from "../../util/tab-writer.ts";
 import { parseGoDuration } from "../apply-config.ts";
 import { checkoutRoot } from "./checkout.ts";
-import { gatewayOf, nodeAddress, parseCidr } from "./network.ts";
+import { DISCOVERY_SERVICE_PORT, discoveryServiceAddress, gatewayOf, nodeAddress, parseCidr } from "./network.ts";
 import { bootstrapWhenReady, waitForHealthy } from "./wait.ts";
 
 interface CreateFlags {
@@ -48,6 +48,7 @@ interface CreateFlags {
   readonly cpus: string;
   readonly memory: string;
   readonly state?: string;
+  readonly withClusterDiscovery: boolean;
 }
 
 export function clusterStateDir(flags: { state?: string }): string {
@@ -78,6 +79,7 @@ export function registerClusterCreate(cluster: Command): void {
       .option("--cpus <n>", "the share of CPUs as fraction (each control plane/VM)", "2.0")
       .option("--memory <mb>", "the limit on memory usage in MB (each control plane/VM)", "2048")
       .option("--state <dir>", "directory path to store cluster state (default ~/.talos/clusters)")
+      .addOption(boolOption("--with-cluster-discovery", "enable cluster discovery", true))
       .action(async (flags: CreateFlags, cmd: Command) => {
         await createCluster(flags, cmd);
       }),
@@ -131,7 +133,39 @@ async function createCluster(flags: CreateFlags, cmd: Command): Promise<void> {
 
   const cpIps = Array.from({ length: controlPlanes }, (_, i) => nodeAddress(net, i));
   const workerIps = Array.from({ length: workers }, (_, i) => nodeAddress(net, controlPlanes + i));
-  const configs = await clusterConfigs(flags, name, cpIps, patches, progress);
+  // The cluster's own discovery service (offline) sits at the last address of the network; generated
+  // configs point at it, and --config-patch may still point them elsewhere.
+  const discoveryService = flags.withClusterDiscovery
+    ? { ip: discoveryServiceAddress(net), port: DISCOVERY_SERVICE_PORT }
+    : undefined;
+  if (discoveryService !== undefined && [...cpIps, ...workerIps].includes(discoveryService.ip)) {
+    throw new CliError(
+      `--cidr ${net.cidr} is too small for ${controlPlanes + workers} nodes and the discovery service`,
+    );
+  }
+  const discoveryPatch = await resolvePatchFlags(
+    [
+      JSON.stringify({
+        cluster: {
+          discovery:
+            discoveryService !== undefined
+              ? {
+                  enabled: true,
+                  registries: { service: { endpoint: `http://${discoveryService.ip}:${discoveryService.port}/` } },
+                }
+              : { enabled: false },
+        },
+      }),
+    ],
+    "--with-cluster-discovery",
+  );
+  const configs = await clusterConfigs(
+    flags,
+    name,
+    cpIps,
+    { ...patches, all: [...discoveryPatch, ...patches.all] },
+    progress,
+  );
 
   let image = flags.image;
   if (image === undefined) {
@@ -180,7 +214,17 @@ async function createCluster(flags: CreateFlags, cmd: Command): Promise<void> {
       nanoCpus: Math.round(cpus * 1e9),
     })),
   ];
-  const info = await provisioner.create({ name, cidr: net.cidr, mtu: Number(flags.mtu), image, nodes }, progress);
+  const info = await provisioner.create(
+    {
+      name,
+      cidr: net.cidr,
+      mtu: Number(flags.mtu),
+      image,
+      nodes,
+      ...(discoveryService !== undefined ? { discoveryService } : {}),
+    },
+    progress,
+  );
 
   await mergeIntoTalosconfig(cmd, configs.talosconfig, progress);
 

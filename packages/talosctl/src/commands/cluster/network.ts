@@ -31,3 +31,11 @@ export function nodeAddress(net: Ipv4Network, n: number): string {
   if (offset >= 2 ** (32 - net.bits) - 1) throw new CliError(`--cidr ${net.cidr} is too small for ${n + 1} nodes`);
   return toIp(net.base + offset);
 }
+
+/** The port of a local cluster's discovery service (the discovery service's usual gRPC port). */
+export const DISCOVERY_SERVICE_PORT = 3000;
+
+/** Where a local cluster runs its discovery service: the last usable address of the network. */
+export function discoveryServiceAddress(net: Ipv4Network): string {
+  return toIp(net.base + 2 ** (32 - net.bits) - 2);
+}

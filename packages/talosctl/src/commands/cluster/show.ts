@@ -17,7 +17,11 @@ export function registerClusterShow(cluster: Command): void {
         if (info === undefined) throw new CliError(`cluster "${name}" does not exist`);
         process.stdout.write(
           `PROVISIONER       docker\nNAME              ${info.name}\nNETWORK NAME      ${info.network.name}\n` +
-            `NETWORK CIDR      ${info.network.cidr}\nNETWORK GATEWAY   ${info.network.gateway}\nNETWORK MTU       ${info.network.mtu}\n\nNODES:\n\n` +
+            `NETWORK CIDR      ${info.network.cidr}\nNETWORK GATEWAY   ${info.network.gateway}\nNETWORK MTU       ${info.network.mtu}\n` +
+            (info.discoveryService !== undefined
+              ? `DISCOVERY SERVICE ${info.discoveryService.ip} (${info.discoveryService.state})\n`
+              : "") +
+            "\nNODES:\n\n" +
             formatTable([["NAME", "TYPE", "IP", "STATE"], ...info.nodes.map((n) => [n.name, n.type, n.ip, n.state])]),
         );
       }),
