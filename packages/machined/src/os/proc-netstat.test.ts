@@ -1,5 +1,8 @@
 import assert from "node:assert/strict";
+import { mkdir, mkdtemp, rm, symlink, writeFile } from "node:fs/promises";
 import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { test } from "node:test";
 import { create } from "@bufbuild/protobuf";
 import { ConnectRecord_State, NetstatRequest_Filter, NetstatRequestSchema } from "@talos/machinery/api";
@@ -71,5 +74,62 @@ test("netstat of this machine finds this process's listening socket", async () =
     assert.deepEqual(none, [], "host network only when asked");
   } finally {
     server.close();
+  }
+});
+
+test("filters, protocol selection and socket owners over a procfs fixture", async () => {
+  const root = await mkdtemp(join(tmpdir(), "netstat-proc-"));
+  try {
+    const head = "  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode\n";
+    const line = (sl: number, local: string, remote: string, st: string, inode: number) =>
+      `   ${sl}: ${local} ${remote} ${st} 00000000:00000000 00:00000000 00000000     0        0 ${inode} 1 0000000000000000 100 0 0 10 0\n`;
+    await mkdir(join(root, "net"), { recursive: true });
+    await writeFile(
+      join(root, "net/tcp"),
+      head +
+        line(0, "0232007F:C350", "00000000:0000", "0A", 501) +
+        line(1, "0232007F:C351", "00000000:0000", "0A", 502) +
+        line(2, "0232007F:9C40", "0232007F:C350", "01", 503),
+    );
+    await writeFile(
+      join(root, "net/udp6"),
+      head + line(0, "00000000000000000000000000000000:0035", "00000000000000000000000000000000:0000", "07", 601),
+    );
+    for (const t of ["tcp6", "udp", "udplite", "udplite6", "raw", "raw6"]) await writeFile(join(root, "net", t), head);
+    // PID 77 holds the listeners; PID 1234 the connection and the UDP socket; PID 9 holds nothing.
+    for (const [pid, comm, inodes] of [
+      [77, "machined", [501, 502]],
+      [1234, "etcd", [503, 601]],
+      [9, "kthread", []],
+    ] as const) {
+      await mkdir(join(root, String(pid), "fd"), { recursive: true });
+      await writeFile(join(root, String(pid), "comm"), `${comm}\n`);
+      await symlink("/dev/null", join(root, String(pid), "fd", "0"));
+      for (const [i, ino] of inodes.entries())
+        await symlink(`socket:[${ino}]`, join(root, String(pid), "fd", `${i + 3}`));
+    }
+    const req = (filter: NetstatRequest_Filter, l4proto: Record<string, boolean>, pid = true) =>
+      create(NetstatRequestSchema, { filter, feature: { pid }, l4proto, netns: { hostnetwork: true } });
+    const show = (rs: Awaited<ReturnType<typeof netstat>>) =>
+      rs.map(
+        (r) =>
+          `${r.l4proto} ${r.localip}:${r.localport} ${r.remoteip}:${r.remoteport} ${r.process?.pid}/${r.process?.name}`,
+      );
+
+    const all = { tcp: true, tcp6: true, udp: true, udp6: true };
+    assert.deepEqual(show(await netstat(req(NetstatRequest_Filter.LISTENING, all), root)), [
+      "tcp 127.0.50.2:50000 0.0.0.0:0 77/machined",
+      "tcp 127.0.50.2:50001 0.0.0.0:0 77/machined",
+      "udp6 :::53 :::0 1234/etcd",
+    ]);
+    assert.deepEqual(show(await netstat(req(NetstatRequest_Filter.CONNECTED, all), root)), [
+      "tcp 127.0.50.2:40000 127.0.50.2:50000 1234/etcd",
+    ]);
+    assert.equal((await netstat(req(NetstatRequest_Filter.ALL, all), root)).length, 4);
+    assert.deepEqual(show(await netstat(req(NetstatRequest_Filter.ALL, { udp6: true }, false), root)), [
+      "udp6 :::53 :::0 0/",
+    ]);
+  } finally {
+    await rm(root, { recursive: true, force: true });
   }
 });

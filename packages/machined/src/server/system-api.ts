@@ -48,11 +48,12 @@ import {
   parseStat,
 } from "../os/proc-parse.ts";
 import { listProcesses } from "../os/proc-processes.ts";
+import { packetCapture } from "./packet-capture.ts";
 
 export interface SystemApiOptions {
   /** Where procfs is mounted; tests point it at a fixture directory. Default `/proc`. */
   procRoot?: string;
-  /** Where sysfs is mounted. Default `/sys`. Accepted for symmetry; none of these RPCs read sysfs yet. */
+  /** Where sysfs is mounted (PacketCapture looks interfaces up there). Default `/sys`. */
   sysRoot?: string;
 }
 
@@ -75,10 +76,11 @@ function fsError(message: string, e: unknown): ConnectError {
 
 /**
  * memory, processes, mounts, loadAvg, systemStat, cPUInfo, diskStats, networkDeviceStats, netstat (unary, one
- * element in `messages`, metadata unset) and the streams list, read, diskUsage.
+ * element in `messages`, metadata unset) and the streams list, read, diskUsage, packetCapture (refused).
  */
 export function createSystemApi(opts: SystemApiOptions = {}): Partial<ServiceImpl<typeof MachineService>> {
   const proc = opts.procRoot ?? "/proc";
+  const sys = opts.sysRoot ?? "/sys";
   const readProc = (name: string) =>
     readFile(`${proc}/${name}`, "utf8").catch((e: unknown) => {
       throw fsError(goPathError("open", `${proc}/${name}`, e), e);
@@ -147,6 +149,7 @@ export function createSystemApi(opts: SystemApiOptions = {}): Partial<ServiceImp
     list: (req, ctx) => list(req, ctx),
     read: (req, ctx) => read(req.path, ctx),
     diskUsage: (req, ctx) => diskUsage(req, ctx),
+    packetCapture: (req) => packetCapture(req, sys),
   };
 }
 

@@ -112,6 +112,18 @@ export const commandEntries: readonly CommandEntry[] = [
     load: async () => (await import("./mounts.ts")).registerMounts,
   },
   {
+    name: "netstat",
+    aliases: ["ss"],
+    description: "Show network connections and sockets",
+    load: async () => (await import("./netstat.ts")).registerNetstat,
+  },
+  {
+    name: "pcap",
+    aliases: ["tcpdump"],
+    description: "Capture the network packets from the node.",
+    load: async () => (await import("./pcap.ts")).registerPcap,
+  },
+  {
     name: "processes",
     aliases: ["p", "ps"],
     description: "List running processes",
