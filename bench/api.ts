@@ -10,6 +10,7 @@ import { join, resolve } from "node:path";
 import { createClient } from "@connectrpc/connect";
 import { createGrpcTransport } from "@connectrpc/connect-node";
 import { cosi, MachineService } from "@talos/machinery/api";
+import { DAEMON_NODE_FLAGS } from "@talos/provision";
 import { parse } from "yaml";
 
 const root = resolve(import.meta.dirname, "..");
@@ -33,7 +34,11 @@ function startNode(address: string): Promise<ChildProcess> {
   const child = fork(
     join(root, "bench/fixtures/bench-node.ts"),
     [join(work, address), address, join(work, "controlplane.yaml"), String(RESOURCES)],
-    { stdio: ["ignore", "inherit", "inherit", "ipc"] },
+    {
+      stdio: ["ignore", "inherit", "inherit", "ipc"],
+      // The node image's V8 flags; NODE_FLAGS="" (or other flags) to compare, e.g. with V8's defaults.
+      execArgv: [...process.execArgv, ...(process.env["NODE_FLAGS"]?.split(" ").filter(Boolean) ?? DAEMON_NODE_FLAGS)],
+    },
   );
   return new Promise((res) => child.once("message", () => res(child)));
 }

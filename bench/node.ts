@@ -6,6 +6,7 @@ import { type ChildProcess, execFileSync, spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
+import { DAEMON_NODE_FLAGS } from "@talos/provision";
 import { portOpen, statusMiB } from "./lib/proc.ts";
 
 const root = resolve(import.meta.dirname, "..");
@@ -33,8 +34,8 @@ for (let i = 0; i < runs; i++) {
   const node: ChildProcess = spawn(
     join(root, "node_modules/.bin/node"),
     [
-      // The same V8 flag the node image runs machined with.
-      "--max-semi-space-size=1",
+      // The V8 flags the node image runs machined with.
+      ...DAEMON_NODE_FLAGS,
       join(root, "dist/machined.mjs"),
       "--state-dir",
       join(dir, "state"),

@@ -7,6 +7,7 @@ import { type ChildProcess, execFileSync, spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
+import { DAEMON_NODE_FLAGS } from "@talos/provision";
 import { unzipSync } from "fflate";
 import { portOpen } from "./lib/proc.ts";
 
@@ -44,7 +45,7 @@ const nodes: ChildProcess[] = addresses.map((address, i) =>
   spawn(
     join(root, "node_modules/.bin/node"),
     [
-      "--max-semi-space-size=1",
+      ...DAEMON_NODE_FLAGS,
       join(root, "dist/machined.mjs"),
       "--state-dir",
       join(dir, `node-${i + 1}`),

@@ -3,6 +3,7 @@
 //   As a process (development and tests): machined --state-dir DIR --address 127.0.0.2 [--config FILE] [--hostname NAME]
 //   As a container (the node image): machined --platform container, with the config in $USERDATA (base64) on
 //   first boot, STATE in /system/state, EPHEMERAL in /var, and the address and hostname of the container.
+import "./os/light-headers.ts";
 import "reflect-metadata";
 import { mkdir, readFile } from "node:fs/promises";
 import { hostname as osHostname } from "node:os";

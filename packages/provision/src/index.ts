@@ -23,6 +23,7 @@ export {
   type BuildNodeImageOptions,
   type BuildNodeImageResult,
   buildNodeImage,
+  DAEMON_NODE_FLAGS,
   NODE_IMAGE_REPOSITORY,
 } from "./image/index.ts";
 export { gatewayOf, macFromIp, nthAddress, parseCidr } from "./net.ts";

@@ -2,6 +2,7 @@
 import { Buffer } from "node:buffer";
 import { dirname, basename as pathBasename } from "node:path";
 import type Docker from "dockerode";
+import { DAEMON_NODE_FLAGS } from "../image/build.ts";
 import { IMAGE_PATHS } from "../image/rootfs.ts";
 import { gatewayOf, type Ipv4Network, macFromIp } from "../net.ts";
 import type { ClusterRequest, NodeRequest, PortMapping } from "../provisioner.ts";
@@ -161,13 +162,7 @@ export function discoveryServiceSpec(
     Hostname: discoveryServiceName(req.name),
     Image: req.image,
     Entrypoint: [IMAGE_PATHS.tini, "-s", "-g", "--"],
-    Cmd: [
-      IMAGE_PATHS.node,
-      "--max-semi-space-size=1",
-      IMAGE_PATHS.discoveryService,
-      "--addr",
-      `0.0.0.0:${service.port}`,
-    ],
+    Cmd: [IMAGE_PATHS.node, ...DAEMON_NODE_FLAGS, IMAGE_PATHS.discoveryService, "--addr", `0.0.0.0:${service.port}`],
     Labels: discoveryServiceLabels(req.name),
     StopSignal: "SIGTERM",
     StopTimeout: STOP_TIMEOUT_SECONDS,

@@ -12,7 +12,7 @@ import { after, before, describe, test } from "node:test";
 import { promisify } from "node:util";
 import { configChanges, contentHash } from "./build.ts";
 import { importedId } from "./engine.ts";
-import { buildNodeImage, IMAGE_PATHS, NODE_IMAGE_REPOSITORY, nodeImageConfig } from "./index.ts";
+import { buildNodeImage, DAEMON_NODE_FLAGS, IMAGE_PATHS, NODE_IMAGE_REPOSITORY, nodeImageConfig } from "./index.ts";
 import { parseLdd, planRootfs } from "./rootfs.ts";
 import { type RootfsEntry, tarStream } from "./tar.ts";
 
@@ -85,14 +85,14 @@ describe("node image pieces", () => {
     assert.deepEqual(config.entrypoint, ["/sbin/tini", "-s", "-g", "--"]);
     assert.deepEqual(config.cmd, [
       "/usr/local/bin/node",
-      "--max-semi-space-size=1",
+      ...DAEMON_NODE_FLAGS,
       "/usr/lib/talos/machined.mjs",
       "--platform",
       "container",
     ]);
     assert.deepEqual(configChanges(config), [
       'ENTRYPOINT ["/sbin/tini","-s","-g","--"]',
-      'CMD ["/usr/local/bin/node","--max-semi-space-size=1","/usr/lib/talos/machined.mjs","--platform","container"]',
+      `CMD ${JSON.stringify(["/usr/local/bin/node", ...DAEMON_NODE_FLAGS, "/usr/lib/talos/machined.mjs", "--platform", "container"])}`,
       "ENV PATH=/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin",
       "STOPSIGNAL SIGTERM",
       'LABEL org.opencontainers.image.title="talos-ts node"',
@@ -225,7 +225,7 @@ describe("node image build and run (podman)", { skip: hasPodman() ? false : "pod
     assert.deepEqual(config["Entrypoint"], ["/sbin/tini", "-s", "-g", "--"]);
     assert.deepEqual(config["Cmd"], [
       "/usr/local/bin/node",
-      "--max-semi-space-size=1",
+      ...DAEMON_NODE_FLAGS,
       "/usr/lib/talos/machined.mjs",
       "--platform",
       "container",

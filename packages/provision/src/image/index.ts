@@ -3,6 +3,7 @@ export {
   type BuildNodeImageOptions,
   type BuildNodeImageResult,
   buildNodeImage,
+  DAEMON_NODE_FLAGS,
   NODE_IMAGE_REPOSITORY,
   type NodeImageConfig,
   nodeImageConfig,

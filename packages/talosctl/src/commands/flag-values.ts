@@ -24,8 +24,9 @@ export function parseInt32(value: string): number {
 const DURATION_UNITS: Record<string, number> = {
   ns: 1e-6,
   us: 1e-3,
-  µs: 1e-3,
-  μs: 1e-3,
+  // micro sign and Greek mu, escaped: the bundles stay ASCII (see hack/build.ts)
+  "\u00b5s": 1e-3,
+  "\u03bcs": 1e-3,
   ms: 1,
   s: 1000,
   m: 60_000,
@@ -41,7 +42,7 @@ export function parseGoDurationMs(value: string): number {
   let total = 0;
   let rest = body;
   while (rest !== "") {
-    const part = /^(\d+(?:\.\d*)?|\.\d+)(ns|us|µs|μs|ms|s|m|h)/.exec(rest);
+    const part = /^(\d+(?:\.\d*)?|\.\d+)(ns|us|\u00b5s|\u03bcs|ms|s|m|h)/.exec(rest);
     if (part === null) {
       const unit = /^(\d+(?:\.\d*)?|\.\d+)([^\d.]*)/.exec(rest);
       throw new InvalidArgumentError(

@@ -76,7 +76,7 @@ export function goBoolFromString(s: string): boolean | undefined {
 /** Go `time.ParseDuration` syntax: `0`, or signed sequences of decimal numbers with units. */
 export function isGoDuration(s: string): boolean {
   if (/^[-+]?0$/.test(s)) return true;
-  return /^[-+]?((\d+\.?\d*|\.\d+)(ns|us|µs|μs|ms|s|m|h))+$/.test(s);
+  return /^[-+]?((\d+\.?\d*|\.\d+)(ns|us|\u00b5s|\u03bcs|ms|s|m|h))+$/.test(s);
 }
 
 const OLD_BOOLS = new Set([
