@@ -75,6 +75,24 @@ describe("resources through talosctl get", () => {
     assert.match(unknown.stderr, /resource type "nosuchthing" is not registered/);
   });
 
+  it("the other resources the guides read: addresses, certsans, identity, affiliates, nodename", async () => {
+    const get = async (...args: string[]) => {
+      const r = await cluster.talosctl(["-e", node, "-n", node, "get", ...args]);
+      assert.equal(r.code, 0, r.stderr);
+      return r.stdout;
+    };
+    const esc = node.replaceAll(".", "\\.");
+    assert.match(await get("addresses"), new RegExp(`network +AddressStatus +lo/${esc}/8 +\\d+ +${esc}/8 +lo\\n`));
+    const sans = parseAllDocuments(await get("certsans", "api", "-o", "yaml"))[0]?.toJS();
+    assert.deepEqual(sans.spec.ips, [node]);
+    assert.deepEqual(sans.spec.dnsNames, [`talos-${node.replaceAll(".", "-")}`]);
+    const id = parseAllDocuments(await get("identity", "-o", "yaml"))[0]?.toJS();
+    assert.match(id.spec.nodeId, /^[0-9A-Za-z]{40,}$/);
+    assert.match(await get("affiliates"), new RegExp(`cluster +Affiliate +${id.spec.nodeId} +\\d+ +talos-`));
+    assert.match(await get("nodename"), /k8s +Nodename +nodename +\d+ +talos-/);
+    for (const type of ["staticpods", "manifests", "etcdmembers", "machinestatus", "services"]) await get(type);
+  });
+
   it("get hostname --watch shows the current hostname, then the change made by apply-config", async () => {
     const watcher = spawn(
       process.execPath,

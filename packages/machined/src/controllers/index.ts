@@ -1,5 +1,6 @@
 import type { Controller } from "@talos/runtime";
 import { affiliateMergeController } from "./affiliate-merge.ts";
+import { apiCertSANsController } from "./api-cert-sans.ts";
 import { type DiscoveryHandle, discoveryServiceController } from "./discovery-service.ts";
 import { hostnameStatusController } from "./hostname-status.ts";
 import { localAffiliateController } from "./local-affiliate.ts";
@@ -21,6 +22,7 @@ export function allControllers(deps: ControllerDeps): Controller[] {
   return [
     hostnameStatusController(deps.defaultHostname),
     nodenameController(),
+    apiCertSANsController(),
     nodeIdentityController(deps.stateDir),
     localAffiliateController(),
     discoveryServiceController({

@@ -9,6 +9,7 @@ import { connectNodeAdapter } from "@connectrpc/connect-node";
 import { ClusterService, cosi, MachineService, StorageService, TimeService } from "@talos/machinery/api";
 import {
   ALL_KINDS,
+  addressStatusKind,
   definitionId,
   fillDefinition,
   memberKind,
@@ -39,6 +40,7 @@ import { EtcdManager } from "../services/etcd/manager.ts";
 import { machinedService } from "../services/machined.ts";
 import { trustdService } from "../services/trustd.ts";
 import { Supervisor } from "../supervisor/index.ts";
+import { nodeAddressStatuses } from "./address-status.ts";
 import { ConfigStore } from "./config-store.ts";
 import { EventBus } from "./event-bus.ts";
 import { bufferedLogger } from "./logger.ts";
@@ -102,6 +104,9 @@ export async function startNode(opts: NodeOptions): Promise<RunningNode> {
   const validationMode = opts.platform.mode === "metal" ? "metal" : "container";
   for (const id of ["default", "current", "accumulative"]) {
     await state.create(newResource(newPointer(nodeAddressKind.kind, id), { addresses: [`${opts.address}/32`] }));
+  }
+  for (const { id, spec } of nodeAddressStatuses(opts.address, opts.listenAll === true)) {
+    await state.create(newResource(newPointer(addressStatusKind.kind, id), spec));
   }
 
   await setMachineStage(state, "booting");

@@ -25,6 +25,18 @@ export interface ApiIdentity {
 const DAY_MS = 24 * 60 * 60 * 1000;
 
 /**
+ * The Talos API's SAN set (`CertSAN/api`): IPs from the addresses and IP `machine.certSANs`, DNS names the
+ * hostname and the other certSANs; each sorted, without duplicates.
+ */
+export function apiCertSANs(id: ApiIdentity): { ipAddresses: string[]; dnsNames: string[] } {
+  const sans = [...id.addresses, ...id.certSANs];
+  return {
+    ipAddresses: [...new Set(sans.filter((s) => isIP(s) !== 0))].sort(),
+    dnsNames: [...new Set([id.hostname, ...sans.filter((s) => isIP(s) === 0)])].sort(),
+  };
+}
+
+/**
  * Issues a control plane node's API certificates locally from the OS CA: the server certificate (SANs:
  * addresses and `machine.certSANs` IPs, hostname and DNS certSANs; CN the hostname) and the impersonator
  * client certificate, both Ed25519 and valid 24 hours, as Talos issues them.
@@ -34,9 +46,7 @@ export async function issueApiCertificates(
   id: ApiIdentity,
 ): Promise<ApiCertificates> {
   const ca = loadCertificateAuthority(decodeCertAndKey(osCA, "machine.ca"), "machine.ca");
-  const sans = [...id.addresses, ...id.certSANs];
-  const ipAddresses = [...new Set(sans.filter((s) => isIP(s) !== 0))].sort();
-  const dnsNames = [...new Set([id.hostname, ...sans.filter((s) => isIP(s) === 0)])].sort();
+  const { ipAddresses, dnsNames } = apiCertSANs(id);
   const server = await issueServerCertificate(ca, {
     commonName: id.hostname,
     ipAddresses,
@@ -68,11 +78,9 @@ export async function issueTrustdCertificate(
   id: ApiIdentity,
 ): Promise<{ cert: string; key: string }> {
   const ca = loadCertificateAuthority(decodeCertAndKey(osCA, "machine.ca"), "machine.ca");
-  const sans = [...id.addresses, ...id.certSANs];
   const cert = await issueServerCertificate(ca, {
     commonName: id.hostname,
-    ipAddresses: [...new Set(sans.filter((s) => isIP(s) !== 0))].sort(),
-    dnsNames: [...new Set([id.hostname, ...sans.filter((s) => isIP(s) === 0)])].sort(),
+    ...apiCertSANs(id),
     keyUsage: ["digitalSignature", "keyEncipherment"],
     lifetimeMs: DAY_MS,
   });

@@ -11,6 +11,7 @@ import { type StaticPodSpec, staticPodKind } from "./k8s/static-pod.ts";
 import type { ResourceKind } from "./kind.ts";
 import { type NamespaceSpec, namespaceKind } from "./meta/namespace.ts";
 import { resourceDefinitionKind } from "./meta/resource-definition.ts";
+import { type AddressStatusSpec, addressStatusKind } from "./network/address-status.ts";
 import { HOSTNAME_STATUS_ID, type HostnameStatusSpec, hostnameStatusKind } from "./network/hostname-status.ts";
 import { type NodeAddressSpec, nodeAddressKind } from "./network/node-address.ts";
 import {
@@ -19,6 +20,7 @@ import {
   type MachineStatusSpec,
   machineStatusKind,
 } from "./runtime/machine-status.ts";
+import { type CertSANSpec, certSANKind } from "./secrets/cert-san.ts";
 import { type ServiceSpec, serviceKind } from "./v1alpha1/service.ts";
 
 export {
@@ -33,8 +35,12 @@ export {
 export { defineKind, ipBytes, ipString, type ResourceKind, yamlOf } from "./kind.ts";
 export { TALOS_NAMESPACES } from "./namespaces.ts";
 export {
+  type AddressStatusSpec,
   type AffiliateSpec,
+  addressStatusKind,
   affiliateKind,
+  type CertSANSpec,
+  certSANKind,
   ETCD_MEMBER_ID,
   type EtcdMemberSpec,
   etcdMemberKind,
@@ -75,6 +81,8 @@ export const ALL_KINDS: readonly ResourceKind<never>[] = [
   machineConfigKind,
   hostnameStatusKind,
   nodeAddressKind,
+  addressStatusKind,
+  certSANKind,
   memberKind,
   affiliateKind,
   identityKind,
