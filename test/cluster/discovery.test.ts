@@ -11,25 +11,11 @@ import { createGrpcTransport } from "@connectrpc/connect-node";
 import { discovery } from "@talos/machinery/api";
 import { parse } from "yaml";
 import { repoRoot } from "../cli/harness.ts";
-import { startCluster, type TestCluster, waitForPort } from "./harness.ts";
+import { startCluster, type TestCluster, until, waitForPort } from "./harness.ts";
 
 const SERVICE = "127.0.52.1";
 const PORT = 3000;
 const TTL_SECONDS = 4;
-
-async function eventually<T>(what: string, timeoutMs: number, fn: () => Promise<T>): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      return await fn();
-    } catch (e) {
-      last = e;
-    }
-    if (Date.now() > deadline) throw new Error(`${what}: not within ${timeoutMs} ms: ${String(last)}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
 
 describe("cluster discovery", () => {
   let service: ChildProcess;
@@ -74,10 +60,15 @@ describe("cluster discovery", () => {
 
   it("every node lists every node as a member", async () => {
     const hostnames = addresses.map((a) => `talos-${a.replaceAll(".", "-")}`).sort();
-    await eventually("members on every node", 30_000, async () => {
-      const byNode = await membersByNode();
-      for (const [node, list] of byNode) assert.deepEqual(list, hostnames, `members on ${node}`);
-    });
+    await until(
+      "members on every node",
+      async () => {
+        const byNode = await membersByNode();
+        for (const [node, list] of byNode) assert.deepEqual(list, hostnames, `members on ${node}`);
+        return true;
+      },
+      30_000,
+    );
     const r = await cluster.talosctl(["-e", addresses[0]!, "-n", addresses[0]!, "get", "members", "-o", "yaml"]);
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, /machineType: worker/);
@@ -131,16 +122,26 @@ describe("cluster discovery", () => {
     await cluster.stop(worker, "SIGKILL");
     const killedAt = Date.now();
     const workerName = `talos-${worker.address.replaceAll(".", "-")}`;
-    await eventually("the worker gone from the members of both control planes", 30_000, async () => {
-      for (const [node, list] of await membersByNode()) assert.ok(!list.includes(workerName), `still on ${node}`);
-    });
+    await until(
+      "the worker gone from the members of both control planes",
+      async () => {
+        for (const [node, list] of await membersByNode()) assert.ok(!list.includes(workerName), `still on ${node}`);
+        return true;
+      },
+      30_000,
+    );
     const gone = Date.now() - killedAt;
     assert.ok(gone >= (TTL_SECONDS * 1000) / 2, `left after ${gone} ms: not before the TTL could pass`);
 
     await cluster.start(worker);
-    await eventually("the worker back on every node", 30_000, async () => {
-      for (const [node, list] of await membersByNode()) assert.ok(list.includes(workerName), `missing on ${node}`);
-    });
+    await until(
+      "the worker back on every node",
+      async () => {
+        for (const [node, list] of await membersByNode()) assert.ok(list.includes(workerName), `missing on ${node}`);
+        return true;
+      },
+      30_000,
+    );
     const again = await cluster.talosctl([
       "-e",
       addresses[0]!,

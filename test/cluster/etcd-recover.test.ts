@@ -12,24 +12,9 @@ import { Code, ConnectError, createClient } from "@connectrpc/connect";
 import { createGrpcTransport } from "@connectrpc/connect-node";
 import { MachineService } from "@talos/machinery/api";
 import { parse } from "yaml";
-import { startCluster, type TestCluster, type TestNode } from "./harness.ts";
+import { startCluster, type TestCluster, type TestNode, until } from "./harness.ts";
 
 const run = promisify(execFile);
-
-async function until<T>(what: string, fn: () => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const v = await fn();
-      if (v !== undefined) return v;
-    } catch (e) {
-      last = e;
-    }
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}: ${String(last ?? "")}`);
-    await new Promise((r) => setTimeout(r, 500));
-  }
-}
 
 describe("bootstrap --recover-from", { timeout: 300_000 }, () => {
   let cluster: TestCluster;

@@ -29,6 +29,22 @@ export interface TestCluster {
 const NODE_BIN = process.execPath;
 const MACHINED = join(repoRoot, "dist/machined.mjs");
 
+/** Polls `fn` every 0.5 s until it returns a value (not undefined); its last error is in the timeout message. */
+export async function until<T>(what: string, fn: () => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      const v = await fn();
+      if (v !== undefined) return v;
+    } catch (e) {
+      last = e;
+    }
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}: ${String(last ?? "")}`);
+    await new Promise((r) => setTimeout(r, 500));
+  }
+}
+
 /** Waits until something accepts TCP connections on address:port. */
 export async function waitForPort(address: string, port: number, timeoutMs = 15000): Promise<void> {
   const deadline = Date.now() + timeoutMs;

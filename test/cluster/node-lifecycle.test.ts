@@ -8,24 +8,9 @@ import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { promisify } from "node:util";
 import { parse } from "yaml";
-import { startCluster, type TestCluster } from "./harness.ts";
+import { startCluster, type TestCluster, until } from "./harness.ts";
 
 const run = promisify(execFile);
-
-async function until<T>(what: string, fn: () => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const v = await fn();
-      if (v !== undefined) return v;
-    } catch (e) {
-      last = e;
-    }
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}: ${String(last ?? "")}`);
-    await new Promise((r) => setTimeout(r, 500));
-  }
-}
 
 describe("node lifecycle: maintenance, bootstrap, etcd, trustd, kubeconfig", { timeout: 300_000 }, () => {
   let cluster: TestCluster;

@@ -1,5 +1,6 @@
 import { type Kind, newKind } from "@talos/runtime";
 import { stringify } from "yaml";
+import { formatIPAddress } from "../secrets/ip-address.ts";
 import type { ResourceDefinitionInput } from "./definition.ts";
 
 /**
@@ -52,24 +53,7 @@ export function ipBytes(address: string): Uint8Array {
   return out;
 }
 
-/** 4 or 16 raw bytes as an IP string; undefined for any other length. */
+/** 4 or 16 raw bytes as an IP string (as Go prints it); undefined for any other length. */
 export function ipString(bytes: Uint8Array): string | undefined {
-  if (bytes.length === 4) return [...bytes].join(".");
-  if (bytes.length !== 16) return undefined;
-  const groups = Array.from({ length: 8 }, (_, i) => ((bytes[2 * i] ?? 0) << 8) | (bytes[2 * i + 1] ?? 0));
-  // RFC 5952: the longest run of two or more zero groups becomes "::".
-  let best = { start: -1, len: 0 };
-  for (let i = 0; i < 8; ) {
-    if (groups[i] !== 0) {
-      i++;
-      continue;
-    }
-    let j = i;
-    while (j < 8 && groups[j] === 0) j++;
-    if (j - i > best.len && j - i >= 2) best = { start: i, len: j - i };
-    i = j;
-  }
-  const hex = groups.map((g) => g.toString(16));
-  if (best.start < 0) return hex.join(":");
-  return `${hex.slice(0, best.start).join(":")}::${hex.slice(best.start + best.len).join(":")}`;
+  return bytes.length === 4 || bytes.length === 16 ? formatIPAddress(bytes) : undefined;
 }
