@@ -155,3 +155,45 @@ describe("cluster discovery", () => {
     assert.equal(again.stdout.trim(), nodeId, "the identity kept in STATE");
   });
 });
+
+describe("cluster discovery: reset", () => {
+  let service: ChildProcess;
+  let cluster: TestCluster;
+  const address = "127.0.53.1";
+
+  before(async () => {
+    service = spawn(process.execPath, [join(repoRoot, "dist/discovery-service.mjs"), "--addr", `${address}:${PORT}`], {
+      stdio: "ignore",
+    });
+    await waitForPort(address, PORT);
+    // Talos's own 30-minute TTL: only the reset's explicit delete can remove the worker quickly.
+    cluster = await startCluster(53, 1, {
+      workers: 1,
+      configPatch: JSON.stringify({
+        cluster: { discovery: { registries: { service: { endpoint: `http://${address}:${PORT}/` } } } },
+      }),
+    });
+  });
+  after(async () => {
+    await cluster?.cleanup();
+    service?.kill("SIGKILL");
+  });
+
+  it("a reset node deletes its affiliate at once, long before its TTL", async () => {
+    const [cp, worker] = cluster.nodes.map((n) => n.address) as [string, string];
+    const members = async () => {
+      const r = await cluster.talosctl(["-e", cp, "-n", cp, "get", "members", "-o", "jsonpath={.spec.hostname}"]);
+      assert.equal(r.code, 0, r.stderr);
+      return r.stdout.trim().split("\n").sort();
+    };
+    const workerName = `talos-${worker.replaceAll(".", "-")}`;
+    await until("both members on the control plane", async () => ((await members()).length === 2 ? true : undefined));
+    const reset = await cluster.talosctl(["-e", cp, "-n", worker, "reset", "--graceful=false"]);
+    assert.equal(reset.code, 0, reset.stderr);
+    await until(
+      "the reset worker gone from the control plane's members",
+      async () => ((await members()).includes(workerName) ? undefined : true),
+      15_000,
+    );
+  });
+});
