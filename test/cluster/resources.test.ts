@@ -91,6 +91,15 @@ describe("resources through talosctl get", () => {
     assert.match(await get("affiliates"), new RegExp(`cluster +Affiliate +${id.spec.nodeId} +\\d+ +talos-`));
     assert.match(await get("nodename"), /k8s +Nodename +nodename +\d+ +talos-/);
     for (const type of ["staticpods", "manifests", "etcdmembers", "machinestatus", "services"]) await get(type);
+    const config = parseAllDocuments(await get("discoveryconfig", "-o", "yaml"))[0]?.toJS();
+    assert.equal(config.spec.discoveryEnabled, true);
+    assert.equal(config.spec.serviceEndpoint, "discovery.talos.dev:443");
+    assert.equal(config.spec.serviceEndpointInsecure, false);
+    assert.equal(Buffer.from(config.spec.serviceEncryptionKey, "base64").length, 32);
+    assert.match(
+      await get("info"),
+      new RegExp(`cluster +Info +current +\\d+ +${config.spec.serviceClusterID} +test\\n`),
+    );
   });
 
   it("get hostname --watch shows the current hostname, then the change made by apply-config", async () => {

@@ -5,18 +5,17 @@ import { TALOS_VERSION } from "@talos/machinery/constants";
 import {
   type AffiliateSpec,
   affiliateKind,
+  DISCOVERY_CONFIG_ID,
+  type DiscoveryConfigSpec,
+  discoveryConfigKind,
   IDENTITY_ID,
   type IdentitySpec,
   identityKind,
-  MACHINE_CONFIG_ID,
-  type MachineConfigSpec,
-  machineConfigKind,
 } from "@talos/machinery/resources";
 import { type Controller, newPointer, newResource } from "@talos/runtime";
 import { discoveryKey } from "../discovery/cipher.ts";
 import { DiscoveryClient } from "../discovery/client.ts";
 import { fromWireAffiliate, toWireAffiliate } from "../discovery/convert.ts";
-import { readNodeConfig } from "../node/machine-config.ts";
 import { rawAffiliateKind } from "./affiliate-merge.ts";
 
 /** Talos's affiliate TTL: 30 minutes, refreshed every 15. */
@@ -32,22 +31,12 @@ export interface DiscoveryServiceOptions {
   readonly handle?: DiscoveryHandle;
 }
 
-/** `https://host/` → `https://host:443`, `http://host/` → `http://host:80` (Talos's port defaults). */
-export function discoveryBaseUrl(endpoint: string): string {
-  const url = new URL(endpoint);
-  if (url.protocol !== "https:" && url.protocol !== "http:") {
-    throw new Error(`cluster.discovery.registries.service.endpoint: expected an http(s) URL, got "${endpoint}"`);
-  }
-  const port = url.port !== "" ? url.port : url.protocol === "https:" ? "443" : "80";
-  return `${url.protocol}//${url.hostname}:${port}`;
-}
-
 /**
  * cluster.DiscoveryServiceController: registers the local affiliate with the discovery service and
  * mirrors the other nodes' affiliates into `cluster-raw` as `service/<nodeId>`.
  */
 export function discoveryServiceController(opts: DiscoveryServiceOptions = {}): Controller {
-  const config = newPointer(machineConfigKind.kind, MACHINE_CONFIG_ID);
+  const config = newPointer(discoveryConfigKind.kind, DISCOVERY_CONFIG_ID);
   const identity = newPointer(identityKind.kind, IDENTITY_ID);
   const ttlMs = opts.ttlMs ?? DEFAULT_DISCOVERY_TTL_MS;
   return {
@@ -73,11 +62,10 @@ export function discoveryServiceController(opts: DiscoveryServiceOptions = {}): 
       try {
         for await (const _ of rt.events()) {
           rt.startTrackingOutputs();
-          const cfg = await rt.get<MachineConfigSpec>(config).catch(() => undefined);
+          const d = (await rt.get<DiscoveryConfigSpec>(config).catch(() => undefined))?.spec;
           const id = await rt.get<IdentitySpec>(identity).catch(() => undefined);
-          const d = cfg !== undefined ? readNodeConfig(cfg.spec.yaml, "machine config").discovery : undefined;
           const want =
-            d?.enabled === true && d.serviceEnabled && d.clusterId !== "" && id !== undefined
+            d?.registryServiceEnabled === true && d.serviceClusterID !== "" && id !== undefined
               ? { ...d, nodeId: id.spec.nodeId }
               : undefined;
           const key = want === undefined ? "" : JSON.stringify(want);
@@ -87,14 +75,14 @@ export function discoveryServiceController(opts: DiscoveryServiceOptions = {}): 
             const client = new DiscoveryClient({
               endpoint: want.serviceEndpoint,
               transport: (endpoint) => {
-                const baseUrl = discoveryBaseUrl(endpoint);
+                const baseUrl = `${want.serviceEndpointInsecure ? "http" : "https"}://${endpoint}`;
                 const sessionManager = new Http2SessionManager(baseUrl);
                 sessions.push(sessionManager);
                 return createGrpcTransport({ baseUrl, sessionManager });
               },
-              clusterId: want.clusterId,
+              clusterId: want.serviceClusterID,
               affiliateId: want.nodeId,
-              key: discoveryKey(want.clusterSecret),
+              key: discoveryKey(want.serviceEncryptionKey),
               ttlMs,
               clientVersion: TALOS_VERSION,
               onChange: () => rt.queueReconcile(),

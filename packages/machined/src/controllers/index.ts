@@ -1,6 +1,7 @@
 import type { Controller } from "@talos/runtime";
 import { affiliateMergeController } from "./affiliate-merge.ts";
 import { apiCertSANsController } from "./api-cert-sans.ts";
+import { discoveryConfigController } from "./discovery-config.ts";
 import { type DiscoveryHandle, discoveryServiceController } from "./discovery-service.ts";
 import { hostnameStatusController } from "./hostname-status.ts";
 import { localAffiliateController } from "./local-affiliate.ts";
@@ -23,6 +24,7 @@ export function allControllers(deps: ControllerDeps): Controller[] {
     hostnameStatusController(deps.defaultHostname),
     nodenameController(),
     apiCertSANsController(),
+    discoveryConfigController(),
     nodeIdentityController(deps.stateDir),
     localAffiliateController(),
     discoveryServiceController({

@@ -2,6 +2,9 @@ import { TALOS_VERSION } from "@talos/machinery/constants";
 import {
   type AffiliateSpec,
   affiliateKind,
+  DISCOVERY_CONFIG_ID,
+  type DiscoveryConfigSpec,
+  discoveryConfigKind,
   HOSTNAME_STATUS_ID,
   type HostnameStatusSpec,
   hostnameStatusKind,
@@ -27,27 +30,35 @@ const weak = (p: Pointer): Input => ({ namespace: p.namespace, type: p.type, id:
  */
 export function localAffiliateController(): Controller {
   const config = newPointer(machineConfigKind.kind, MACHINE_CONFIG_ID);
+  const discovery = newPointer(discoveryConfigKind.kind, DISCOVERY_CONFIG_ID);
   const identity = newPointer(identityKind.kind, IDENTITY_ID);
   const hostname = newPointer(hostnameStatusKind.kind, HOSTNAME_STATUS_ID);
   const nodename = newPointer(nodenameKind.kind, "nodename");
   const addresses = newPointer(nodeAddressKind.kind, "current");
   return {
     name: "cluster.LocalAffiliateController",
-    inputs: [weak(config), weak(identity), weak(hostname), weak(nodename), weak(addresses)],
+    inputs: [weak(config), weak(discovery), weak(identity), weak(hostname), weak(nodename), weak(addresses)],
     outputs: [{ type: affiliateKind.kind.type, kind: "shared" }],
     async run(rt) {
       for await (const _ of rt.events()) {
         rt.startTrackingOutputs();
         const opt = <T>(p: Pointer<T>) => rt.get<T>(p).catch(() => undefined);
-        const [cfg, id, host, name, addrs] = await Promise.all([
+        const [cfg, disc, id, host, name, addrs] = await Promise.all([
           opt<MachineConfigSpec>(config),
+          opt<DiscoveryConfigSpec>(discovery),
           opt<IdentitySpec>(identity),
           opt<HostnameStatusSpec>(hostname),
           opt<NodenameSpec>(nodename),
           opt<NodeAddressSpec>(addresses),
         ]);
         const node = cfg !== undefined ? readNodeConfig(cfg.spec.yaml, "machine config") : undefined;
-        if (node?.discovery.enabled === true && id !== undefined && host !== undefined && name !== undefined) {
+        if (
+          node !== undefined &&
+          disc?.spec.discoveryEnabled === true &&
+          id !== undefined &&
+          host !== undefined &&
+          name !== undefined
+        ) {
           const fqdn =
             host.spec.domainname === "" ? host.spec.hostname : `${host.spec.hostname}.${host.spec.domainname}`;
           const spec: AffiliateSpec = {

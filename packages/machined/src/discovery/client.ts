@@ -17,9 +17,9 @@ export interface DiscoveredAffiliate {
 }
 
 export interface DiscoveryClientOptions {
-  /** The service URL from the config (`https://discovery.talos.dev/`, `http://10.5.0.254:3000/`). */
+  /** The service's `host:port` (`discovery.talos.dev:443`); a redirect gives another. */
   readonly endpoint: string;
-  /** A gRPC transport to an endpoint (also used when the service redirects). */
+  /** A gRPC transport to a `host:port` (also used when the service redirects). */
   readonly transport: (endpoint: string) => Transport;
   readonly clusterId: string;
   readonly affiliateId: string;

@@ -31,6 +31,8 @@ export interface NodeConfig {
     readonly enabled: boolean;
     /** The service registry is on (enabled unless `registries.service.disabled`). */
     readonly serviceEnabled: boolean;
+    /** The Kubernetes registry is on (enabled unless `registries.kubernetes.disabled`). */
+    readonly kubernetesEnabled: boolean;
     readonly serviceEndpoint: string;
     readonly clusterId: string;
     /** base64 of the 32-byte AES key. */
@@ -56,7 +58,8 @@ export function readNodeConfig(text: string, source: string): NodeConfig {
   const etcdCA = obj(etcd["ca"]);
   const strings = (v: unknown) => (Array.isArray(v) ? v.map(String) : []);
   const discovery = obj(cluster["discovery"]);
-  const serviceRegistry = obj(obj(discovery["registries"])["service"]);
+  const registries = obj(discovery["registries"]);
+  const serviceRegistry = obj(registries["service"]);
   return {
     text,
     config,
@@ -83,6 +86,7 @@ export function readNodeConfig(text: string, source: string): NodeConfig {
     discovery: {
       enabled: discovery["enabled"] === true,
       serviceEnabled: serviceRegistry["disabled"] !== true,
+      kubernetesEnabled: obj(registries["kubernetes"])["disabled"] !== true,
       serviceEndpoint: str(serviceRegistry["endpoint"]) || DEFAULT_DISCOVERY_ENDPOINT,
       clusterId: str(cluster["id"]) ?? "",
       clusterSecret: str(cluster["secret"]) ?? "",

@@ -1,7 +1,9 @@
 // Public API of the resources module (`@talos/machinery/resources`): Talos resource kinds, their
 // definitions and wire encodings. One kind per file under <domain>/.
 import { type AffiliateSpec, affiliateKind } from "./cluster/affiliate.ts";
+import { DISCOVERY_CONFIG_ID, type DiscoveryConfigSpec, discoveryConfigKind } from "./cluster/discovery-config.ts";
 import { IDENTITY_ID, type IdentitySpec, identityKind } from "./cluster/identity.ts";
+import { CLUSTER_INFO_ID, type ClusterInfoSpec, clusterInfoKind } from "./cluster/info.ts";
 import { type MemberSpec, memberKind } from "./cluster/member.ts";
 import { MACHINE_CONFIG_ID, type MachineConfigSpec, machineConfigKind } from "./config/machine-config.ts";
 import { ETCD_MEMBER_ID, type EtcdMemberSpec, etcdMemberKind } from "./etcd/member.ts";
@@ -40,7 +42,13 @@ export {
   addressStatusKind,
   affiliateKind,
   type CertSANSpec,
+  CLUSTER_INFO_ID,
+  type ClusterInfoSpec,
   certSANKind,
+  clusterInfoKind,
+  DISCOVERY_CONFIG_ID,
+  type DiscoveryConfigSpec,
+  discoveryConfigKind,
   ETCD_MEMBER_ID,
   type EtcdMemberSpec,
   etcdMemberKind,
@@ -86,6 +94,8 @@ export const ALL_KINDS: readonly ResourceKind<never>[] = [
   memberKind,
   affiliateKind,
   identityKind,
+  clusterInfoKind,
+  discoveryConfigKind,
   serviceKind,
   machineStatusKind,
   etcdMemberKind,
