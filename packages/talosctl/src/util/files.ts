@@ -68,7 +68,8 @@ export async function writeFilesAtomic(files: readonly FileToWrite[]): Promise<v
   }
 }
 
-async function syncDir(dir: string): Promise<void> {
+/** fsyncs a directory so a rename in it is durable. */
+export async function syncDir(dir: string): Promise<void> {
   const handle = await open(dir, "r");
   try {
     await handle.sync();
@@ -84,15 +85,15 @@ export async function readUserFile(path: string, what: string): Promise<string> 
   try {
     return await readFile(path, "utf8");
   } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    const reason =
-      code === "ENOENT"
-        ? "no such file"
-        : code === "EACCES"
-          ? "permission denied"
-          : code === "EISDIR"
-            ? "is a directory, expected a file"
-            : (e as Error).message;
-    throw new CliError(`${what}: cannot read ${path}: ${reason}`);
+    throw new CliError(`${what}: cannot read ${path}: ${readFailureReason(e)}`);
   }
+}
+
+/** Why reading a user's file failed, in words (no such file, permission denied, a directory). */
+export function readFailureReason(e: unknown): string {
+  const code = (e as NodeJS.ErrnoException).code;
+  if (code === "ENOENT") return "no such file";
+  if (code === "EACCES") return "permission denied";
+  if (code === "EISDIR") return "is a directory, expected a file";
+  return (e as Error).message;
 }

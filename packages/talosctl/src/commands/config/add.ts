@@ -3,6 +3,7 @@ import { type TalosContext, withContext } from "@talos/machinery/client-config";
 import { Command } from "commander";
 import { CliError } from "../../cli/errors.ts";
 import { openTalosconfig, saveTalosconfig } from "../../talosconfig/index.ts";
+import { readFailureReason } from "../../util/files.ts";
 
 interface AddFlags {
   readonly ca?: string;
@@ -48,15 +49,6 @@ async function readBase64(path: string, what: string): Promise<string> {
   try {
     return (await readFile(path)).toString("base64");
   } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    const reason =
-      code === "ENOENT"
-        ? "no such file"
-        : code === "EACCES"
-          ? "permission denied"
-          : code === "EISDIR"
-            ? "is a directory, expected a file"
-            : (e as Error).message;
-    throw new CliError(`error reading ${what}: ${path}: ${reason}`);
+    throw new CliError(`error reading ${what}: ${path}: ${readFailureReason(e)}`);
   }
 }

@@ -4,6 +4,7 @@
 import { type FileHandle, open, rename, rm } from "node:fs/promises";
 import { basename, dirname, join, resolve } from "node:path";
 import { Zip, ZipDeflate } from "fflate";
+import { syncDir } from "../../util/files.ts";
 
 export class BundleArchive {
   readonly #path: string;
@@ -85,16 +86,5 @@ export class BundleArchive {
     await this.#writes;
     await this.#handle.close().catch(() => {});
     await rm(this.#tmp, { force: true });
-  }
-}
-
-async function syncDir(dir: string): Promise<void> {
-  const handle = await open(dir, "r");
-  try {
-    await handle.sync();
-  } catch {
-    // Some filesystems refuse fsync on directories; the rename itself is still atomic.
-  } finally {
-    await handle.close();
   }
 }
